@@ -1,0 +1,54 @@
+# gms-operator developer entry points. node_modules/.bin comes first on PATH so every target
+# runs the project's pinned Node 24 (the `node` devDependency), not the machine's Node 20.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: all install build typecheck lint format test test-unit test-integration test-k8s test-e2e e2e bench run tools crds docs clean
+
+all: build
+
+install:
+	npm ci
+
+build:
+	tsc -p tsconfig.build.json
+
+typecheck:
+	tsc -p tsconfig.json --noEmit
+
+lint:
+	eslint .
+	prettier --check .
+
+format:
+	prettier --write .
+
+## test: everything CI runs (README's test command is `make test`)
+test: build typecheck lint test-unit test-integration test-k8s test-e2e
+
+test-unit:
+	vitest run --project unit
+
+test-integration:
+	vitest run --project integration --passWithNoTests
+
+test-k8s: tools
+	vitest run --project k8s --passWithNoTests
+
+test-e2e e2e: build
+	vitest run --project e2e --passWithNoTests
+
+## tools: build (or reuse from ~/.cache/gms-operator/bin) etcd, kube-*, kubectl, helm, kwok
+tools:
+	hack/build-tools.sh
+
+bench: build
+	node bench/run.js
+
+## run: the README's run command (the main job on the bundled examples)
+run: build
+	node bin/gmsctl.js validate examples/
+	node bin/gmsctl.js render -f examples/ -o out/
+
+clean:
+	rm -rf dist out coverage

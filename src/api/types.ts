@@ -1,0 +1,310 @@
+/**
+ * ChatService and PushProvider (group gms.chatops.io, version v1alpha1).
+ *
+ * The field names are the contract of ../shared/DESIGN.md ("API"): fields may be added where
+ * users need them, never renamed. JSON Schemas and CRDs are generated from these types plus the
+ * option catalog (src/api/schema.ts, src/api/crd.ts), so a field added here must also be added
+ * to the schema builder; the drift test in test/unit/api catches the CRD side.
+ */
+
+export const API_GROUP = 'gms.chatops.io';
+export const API_VERSION = 'v1alpha1';
+export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
+
+export const KIND_CHAT_SERVICE = 'ChatService';
+export const KIND_PUSH_PROVIDER = 'PushProvider';
+
+/** Option values may be written as YAML booleans, numbers or strings; GMS receives strings. */
+export type OptionValue = string | number | boolean;
+export type OptionMap = Record<string, OptionValue>;
+
+/** Standard Kubernetes object metadata, the subset this project reads. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  finalizers?: string[];
+  ownerReferences?: unknown[];
+}
+
+/** A key in a Secret of the same namespace. */
+export interface SecretKeySelector {
+  name: string;
+  key: string;
+}
+
+/** A whole Secret of the same namespace (keys named by the referencing field's defaults). */
+export interface SecretReference {
+  name: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ChatService
+// ---------------------------------------------------------------------------------------------
+
+export const EXPOSE_MODES = [
+  'ingress-nginx',
+  'nginx',
+  'haproxy',
+  'apache',
+  'gateway-api',
+  'none',
+] as const;
+export type ExposeMode = (typeof EXPOSE_MODES)[number];
+
+export const AFFINITY_MODES = ['cookie', 'source-ip'] as const;
+export type AffinityMode = (typeof AFFINITY_MODES)[number];
+
+export const ROLLOUT_STRATEGIES = ['DetachReattach', 'Offline'] as const;
+export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
+
+/** `pushEnabled` values of the [push] section (domain/gms.md §1.3, S2). */
+export const PUSH_TYPES = [
+  'comet',
+  'fcm',
+  'ios',
+  'customhttp',
+  'httpcb',
+  'orscb',
+  'android',
+  'gcm',
+] as const;
+export type PushType = (typeof PUSH_TYPES)[number];
+
+export interface ChatServerEndpoint {
+  /** Name of the Chat Server application/instance, e.g. cs-1. */
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface ResourceRequirements {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+}
+
+export interface GmsSpec {
+  /** Required; gates options and features by version (e.g. "8.5.219.03"). */
+  version: string;
+  image?: string;
+  replicas?: number;
+  /** HTTP port of the GMS node (8080 in every GMS documentation example). */
+  port?: number;
+  resources?: ResourceRequirements;
+}
+
+export interface ChatServerSpec {
+  /** CometD needs Chat Server 8.5.108+. */
+  version: string;
+  /** All-primary (N+1) Chat Server instances (domain/gms.md §7). */
+  endpoints: ChatServerEndpoint[];
+}
+
+export interface PushSpec {
+  /** -> [push] pushEnabled */
+  enabled?: PushType[];
+  /** Its options fill the [push] section. */
+  defaultProvider?: string;
+  /** -> one [push.provider.<name>] section each. */
+  providers?: string[];
+  /** Other [push] section options. */
+  options?: OptionMap;
+}
+
+export interface BasicAuthSpec {
+  /** Secret with keys `username` and `password` (override with usernameKey/passwordKey). */
+  secretRef: SecretReference & { usernameKey?: string; passwordKey?: string };
+}
+
+export interface AuthSpec {
+  basic?: BasicAuthSpec;
+}
+
+export interface TlsSpec {
+  secretName: string;
+}
+
+export interface ExposeSpec {
+  mode?: ExposeMode;
+  host?: string;
+  tls?: TlsSpec;
+  affinity?: AffinityMode;
+  /** Name of the affinity cookie the load balancer sets itself (default GMSROUTE). */
+  cookieName?: string;
+  /** Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site). */
+  crossSite?: boolean;
+  /** ingress-nginx: spec.ingressClassName. */
+  ingressClassName?: string;
+  /** gateway-api: the Gateway the HTTPRoute attaches to. */
+  gateway?: { name: string; namespace?: string; sectionName?: string; experimental?: boolean };
+}
+
+export interface RolloutSpec {
+  strategy?: RolloutStrategy;
+  /** A Kubernetes-style duration ("10m", "90s"); a node not Ready within it halts the roll. */
+  podReadyTimeout?: string;
+  /** How long to wait for a detached node's CometD clients to drain before restarting it. */
+  drainTimeout?: string;
+}
+
+/** Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires auth. */
+export interface NodeApiSpec {
+  basicAuth?: BasicAuthSpec;
+}
+
+export interface ChatServiceSpec {
+  /** Optional, default metadata.name; CometD channel /service/chatV2/<serviceName>. */
+  serviceName?: string;
+  gms: GmsSpec;
+  chatServer: ChatServerSpec;
+  /** [chat] section: node-wide options. */
+  chat?: OptionMap;
+  /** [chat.<serviceName>] section options. */
+  options?: OptionMap;
+  push?: PushSpec;
+  auth?: AuthSpec;
+  expose?: ExposeSpec;
+  rollout?: RolloutSpec;
+  nodeApi?: NodeApiSpec;
+}
+
+/** metav1.Condition */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  observedGeneration?: number;
+  lastTransitionTime: string;
+  reason: string;
+  message: string;
+}
+
+export const CONDITION_TYPES = ['Ready', 'ConfigValid', 'Progressing', 'Degraded'] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+export const ROLLOUT_PHASES = ['Idle', 'Detaching', 'Restarting', 'Reattaching', 'Halted'] as const;
+export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
+
+export interface RolloutStatus {
+  phase: RolloutPhase;
+  /** Hash of the restart-required config the roll moves nodes to. */
+  targetHash?: string;
+  /** The node (pod name) the roll is working on. */
+  currentNode?: string;
+  /** Nodes already on targetHash. */
+  updatedNodes?: string[];
+  /** Nodes detached from the Chat Server right now (never silently left so). */
+  detachedNodes?: string[];
+  message?: string;
+  startedAt?: string;
+}
+
+export interface ChatServiceStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  rollout?: RolloutStatus;
+  /** e.g. https://chat.example.com/genesys/cometd */
+  cometdUrl?: string;
+  /** /service/chatV2/<serviceName> */
+  channel?: string;
+  /** Hashes of the config currently applied. */
+  staticConfigHash?: string;
+  dynamicConfigHash?: string;
+  replicas?: number;
+  readyReplicas?: number;
+}
+
+export interface ChatService {
+  apiVersion: typeof API_GROUP_VERSION;
+  kind: typeof KIND_CHAT_SERVICE;
+  metadata: ObjectMeta;
+  spec: ChatServiceSpec;
+  status?: ChatServiceStatus;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PushProvider
+// ---------------------------------------------------------------------------------------------
+
+export const PROVIDER_TYPES = ['fcm', 'apple', 'customhttp'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+/** Push notification events and their default texts: seed, "Push Notification Events". */
+export const PUSH_EVENTS = [
+  'ParticipantJoined',
+  'ParticipantLeft',
+  'Message',
+  'PushUrl',
+  'FileUploaded',
+  'IdleAlert',
+  'IdleClose',
+] as const;
+export type PushEvent = (typeof PUSH_EVENTS)[number];
+
+export interface PushEventText {
+  /** `%s` is substituted with the party name. */
+  title?: string;
+  body?: string;
+}
+
+export interface FcmSpec {
+  apiKeySecretRef: SecretKeySelector;
+  /** Key used when the client asks for debug push (push_notification_debug). */
+  debugApiKeySecretRef?: SecretKeySelector;
+  /** Endpoint override (tests point it at a local receiver). */
+  url?: string;
+}
+
+export interface AppleSpec {
+  keystoreSecretRef: SecretKeySelector;
+  keystorePasswordSecretRef: SecretKeySelector;
+  /** Endpoint override (tests point it at a local receiver). */
+  url?: string;
+}
+
+export interface CustomHttpSpec {
+  url: string;
+  debugUrl?: string;
+}
+
+export interface PushProviderSpec {
+  type: ProviderType;
+  fcm?: FcmSpec;
+  apple?: AppleSpec;
+  customhttp?: CustomHttpSpec;
+  /** Per-event notification text (seed: "Push Notification Events"). */
+  events?: Partial<Record<PushEvent, PushEventText>>;
+  /** Other catalog options of the provider section. */
+  options?: OptionMap;
+}
+
+export interface PushProviderStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+}
+
+export interface PushProvider {
+  apiVersion: typeof API_GROUP_VERSION;
+  kind: typeof KIND_PUSH_PROVIDER;
+  metadata: ObjectMeta;
+  spec: PushProviderSpec;
+  status?: PushProviderStatus;
+}
+
+/** Secret data as the renderer sees it: name -> key -> decoded value. */
+export type SecretData = Record<string, Record<string, string>>;
+
+/** The effective chat service name (spec.serviceName, default metadata.name). */
+export function serviceNameOf(cs: ChatService): string {
+  return cs.spec.serviceName ?? cs.metadata.name;
+}
+
+/** The CometD channel of a chat service (seed: "Subscribe for a channel"). */
+export function channelOf(cs: ChatService): string {
+  return `/service/chatV2/${serviceNameOf(cs)}`;
+}

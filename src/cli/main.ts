@@ -1,0 +1,74 @@
+/**
+ * gmsctl entry point. Only the invoked command's module is loaded (see ./registry.ts); every
+ * error becomes a one-line message and an exit code, never a stack trace.
+ */
+import { createRequire } from 'node:module';
+import { COMMANDS } from './registry.js';
+import { UsageError } from './command.js';
+
+const require = createRequire(import.meta.url);
+
+function version(): string {
+  const pkg = require('../../package.json') as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.describe}`);
+  return [
+    'gmsctl: config management for Genesys Mobile Services (GMS) Chat V2 CometD gateways',
+    '',
+    'Usage: gmsctl <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `gmsctl <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const first = argv[0];
+  if (first === '--version' || first === '-v' || first === 'version') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    process.exitCode = first === undefined ? 2 : 0;
+    return;
+  }
+  const loader = COMMANDS.find((c) => c.name === first);
+  if (!loader) {
+    process.stderr.write(`gmsctl: unknown command "${first}"\n\n${usage()}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    const { command } = await loader.load();
+    const { default: yargs } = await import('yargs');
+    const parsed = await command
+      .builder(
+        yargs(argv.slice(1))
+          .scriptName(`gmsctl ${loader.name}`)
+          .usage(`gmsctl ${command.usage}\n\n${command.describe}`)
+          .strict()
+          .help()
+          .version(false)
+          .wrap(100)
+          .exitProcess(false)
+          .fail((msg, err) => {
+            throw err ?? new UsageError(msg);
+          }),
+      )
+      .parseAsync();
+    if ((parsed as { help?: boolean }).help) return;
+    process.exitCode = await command.run(parsed as Record<string, unknown>);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`gmsctl ${loader.name}: ${message}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 2;
+    if (process.env.GMSCTL_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The gmsctl commands. Each entry names its module, which is imported only when the command
+ * runs, so `gmsctl --version` and `gmsctl validate` stay cheap to start (issue: cold start
+ * under 150 ms). A command module exports `command: CommandModule` (see ./command.ts).
+ */
+import type { CommandLoader } from './command.js';
+
+export const COMMANDS: readonly CommandLoader[] = [
+  // { name: 'validate', describe: '...', load: () => import('./commands/validate.js') },
+];
