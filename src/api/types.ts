@@ -256,15 +256,11 @@ export interface FcmSpec {
   apiKeySecretRef: SecretKeySelector;
   /** Key used when the client asks for debug push (push_notification_debug). */
   debugApiKeySecretRef?: SecretKeySelector;
-  /** Endpoint override (tests point it at a local receiver). */
-  url?: string;
 }
 
 export interface AppleSpec {
   keystoreSecretRef: SecretKeySelector;
   keystorePasswordSecretRef: SecretKeySelector;
-  /** Endpoint override (tests point it at a local receiver). */
-  url?: string;
 }
 
 export interface CustomHttpSpec {

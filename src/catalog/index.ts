@@ -13,7 +13,7 @@ export { OPTIONS } from './options.js';
 export function sectionPatternOf(section: string): SectionPattern | undefined {
   if (section === 'chat' || section === 'push' || section === 'gms' || section === 'server' || section === 'log')
     return section;
-  if (section === 'client-file-transfer') return section;
+  if (section === 'client-file-transfer' || section === 'connections') return section;
   if (section.startsWith('push.provider.') && section.length > 'push.provider.'.length)
     return 'push.provider.<name>';
   if (section.startsWith('chat.') && section.length > 'chat.'.length) return 'chat.<service>';

@@ -18,6 +18,10 @@ export const SECTION_PATTERNS = [
   'log',
   'service.<name>',
   'client-file-transfer',
+  // gms-operator convention, not a GMS section: the Chat Server connections of the GMS
+  // application (Configuration Server connections in real GMS, domain/gms.md §7), rendered so
+  // the gateway and the real-GMS entrypoint can read them. Changes are restart-required.
+  'connections',
 ] as const;
 export type SectionPattern = (typeof SECTION_PATTERNS)[number];
 
