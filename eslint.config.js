@@ -1,18 +1,81 @@
-// ESLint flat config: typescript-eslint recommended rules over src/, test/ and bench/.
+// ESLint flat config: typescript-eslint recommended rules over src/, test/ and bench/, plus the
+// architecture rule of DESIGN.md: imports flow one way only,
+//   catalog -> api -> config -> validate -> lb -> manifests -> {operator, cli, gateway}
+// so a folder may import from folders to its left and never from those to its right.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const LAYERS = [
+  ['catalog'],
+  ['api'],
+  ['config'],
+  ['validate'],
+  ['lb'],
+  ['manifests'],
+  ['operator', 'cli', 'gateway'],
+];
+
+function boundaryRules() {
+  return LAYERS.flatMap((layer, i) => {
+    const later = LAYERS.slice(i + 1).flat();
+    const forbidden = later;
+    if (forbidden.length === 0) return [];
+    return layer.map((folder) => ({
+      files: [`src/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: forbidden.map((f) => ({
+              group: [`**/${f}/*`, `**/${f}/**`, `../${f}`, `../../${f}`],
+              message: `src/${folder} may not import src/${f} (DESIGN.md: imports flow catalog -> api -> config -> validate -> lb -> manifests -> operator/cli/gateway)`,
+            })),
+          },
+        ],
+      },
+    }));
+  });
+}
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'charts/**', 'crds/**', 'schemas/**', 'hack/tools/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'charts/**',
+      'crds/**',
+      'schemas/**',
+      'hack/tools/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        fetch: 'readonly',
+      },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...boundaryRules(),
 );
