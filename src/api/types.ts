@@ -202,6 +202,18 @@ export interface RolloutStatus {
   detachedNodes?: string[];
   message?: string;
   startedAt?: string;
+  // Added for the rollout state machine (src/operator/rollout, docs/rollouts.md): what it needs
+  // to resume after an operator restart.
+  /** Strategy of the roll in progress (a running roll keeps it; a resumed one re-reads spec). */
+  strategy?: RolloutStrategy;
+  /** When the current step began (detach, pod deletion, reattach, scale); bounds its timeout. */
+  stepStartedAt?: string;
+  /** Strategy Offline: `Stopping` (StatefulSet scaled to zero) or `Starting` (scaled back up). */
+  offlineStep?: 'Stopping' | 'Starting';
+  /** Why the roll halted: PodNotReady | DetachFailed | ReattachFailed | SingleReplicaRefused | ScaleDownStuck. */
+  reason?: string;
+  /** metadata.generation when the roll halted; a newer generation (a spec fix) resumes it. */
+  haltedGeneration?: number;
 }
 
 export interface ChatServiceStatus {
