@@ -25,11 +25,13 @@ export interface IniSection {
 }
 
 export type IniProblemRule =
-  | 'ini-syntax'
-  | 'ini-duplicate-key'
-  | 'ini-duplicate-section'
-  | 'ini-encoding';
+  'ini-syntax' | 'ini-duplicate-key' | 'ini-duplicate-section' | 'ini-encoding';
 
+/**
+ * A problem the parser found. Severities (docs/config.md, "Parser"): `ini-syntax`,
+ * `ini-duplicate-key` and `ini-encoding` are errors; `ini-duplicate-section` is a warning (the
+ * keys of both headers merge into one section, which readers agree on).
+ */
 export interface IniProblem {
   rule: IniProblemRule;
   severity: 'error' | 'warning';

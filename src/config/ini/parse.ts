@@ -1,0 +1,368 @@
+/**
+ * The positional INI parser: GMS option files (the format Genesys Configuration Server imports
+ * and the project's gateway reads) into an IniDocument where every section, key and value keeps
+ * its 1-based line and column.
+ *
+ * Grammar, one line at a time (lines end at LF, CRLF or a lone CR; a leading UTF-8 BOM is
+ * skipped and not counted as a column):
+ *   blank        only spaces and tabs
+ *   comment      first non-blank character is `;` or `#` (full-line comments only)
+ *   header       `[name]`, optionally followed by blanks and a `;`/`#` comment
+ *   entry        `key=value`; blanks around key and value are trimmed; the value may be empty
+ *   anything else an `ini-syntax` error
+ *
+ * Decisions (docs/config.md, "Parser"):
+ * - No inline comments: GMS/Java values may contain `;` and `#` (`%s sent new message; ok`,
+ *   URLs with `#fragment`), so `key=a ; b` has the value `a ; b`.
+ * - The value starts after the first `=`; `=` later on the line belongs to the value.
+ * - Quotes are kept as written; there is no escaping and no line continuation.
+ * - A duplicate section is a warning (`ini-duplicate-section`): its keys merge into the section.
+ * - A duplicate key within a section (also across a duplicated header) is an error
+ *   (`ini-duplicate-key`): which value wins differs between readers; the model keeps the last.
+ * - Control characters (NUL, NEL, U+2028 ...) are an `ini-encoding` error, reported once a line.
+ *
+ * Columns count UTF-16 code units (the LSP and SARIF default). The parser never throws and runs
+ * in time linear in the input: a single forward scan, no regular expressions.
+ */
+import { isLineBreakingOrControl, printable } from './safety.js';
+import type { IniDocument, IniEntry, IniProblem, IniSection, Position } from './types.js';
+
+/** After this many problems the parser stops reporting (a binary file would flood the output). */
+export const MAX_PROBLEMS = 200;
+
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+
+function isBlank(code: number): boolean {
+  return code === SPACE || code === TAB;
+}
+
+class Parser {
+  readonly doc: IniDocument = { preamble: [], sections: [], problems: [] };
+  private current: IniSection | undefined;
+  /** First header of each section name. */
+  private readonly firstHeader = new Map<string, IniSection>();
+  /** Keys seen per section name ('' = preamble), merged across duplicated headers. */
+  private readonly seenKeys = new Map<string, Map<string, IniEntry>>();
+  private problemCount = 0;
+
+  constructor(private readonly text: string) {}
+
+  parse(): IniDocument {
+    const text = this.text;
+    const n = text.length;
+    let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let line = 0;
+    for (;;) {
+      let j = i;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === LF || c === CR) break;
+        j++;
+      }
+      line++;
+      this.line(i, j, line);
+      if (j >= n) break;
+      i = text.charCodeAt(j) === CR && text.charCodeAt(j + 1) === LF ? j + 2 : j + 1;
+    }
+    return this.doc;
+  }
+
+  private problem(p: IniProblem): void {
+    this.problemCount++;
+    if (this.problemCount < MAX_PROBLEMS) {
+      this.doc.problems.push(p);
+    } else if (this.problemCount === MAX_PROBLEMS) {
+      this.doc.problems.push({
+        rule: p.rule,
+        severity: p.severity,
+        message: `too many problems; the first ${MAX_PROBLEMS - 1} are reported`,
+        line: p.line,
+        column: p.column,
+      });
+    }
+  }
+
+  /** Handle the line text[start, end). Columns are `index - start + 1`. */
+  private line(start: number, end: number, line: number): void {
+    const text = this.text;
+    const col = (index: number): number => index - start + 1;
+    const pos = (index: number): Position => ({ line, column: col(index) });
+
+    for (let k = start; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (isLineBreakingOrControl(c)) {
+        this.problem({
+          rule: 'ini-encoding',
+          severity: 'error',
+          message: `control character U+${c.toString(16).toUpperCase().padStart(4, '0')} in the line (binary file, or a value that was pasted with it)`,
+          line,
+          column: col(k),
+        });
+        break;
+      }
+    }
+
+    let a = start;
+    while (a < end && isBlank(text.charCodeAt(a))) a++;
+    if (a === end) return; // blank line
+    let b = end;
+    while (b > a && isBlank(text.charCodeAt(b - 1))) b--;
+    const first = text.charCodeAt(a);
+    if (first === 0x3b /* ; */ || first === 0x23 /* # */) return; // comment
+    if (first === 0x5b /* [ */) {
+      this.header(a, b, line, col, pos);
+      return;
+    }
+    this.entry(a, b, line, col, pos);
+  }
+
+  private header(
+    a: number,
+    b: number,
+    line: number,
+    col: (i: number) => number,
+    pos: (i: number) => Position,
+  ): void {
+    const text = this.text;
+    let close = -1;
+    for (let k = a + 1; k < b; k++) {
+      if (text.charCodeAt(k) === 0x5d /* ] */) {
+        close = k;
+        break;
+      }
+    }
+    const nameEnd = close === -1 ? b : close;
+    let s = a + 1;
+    while (s < nameEnd && isBlank(text.charCodeAt(s))) s++;
+    let e = nameEnd;
+    while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
+    const name = text.slice(s, e);
+
+    if (close === -1) {
+      this.problem({
+        rule: 'ini-syntax',
+        severity: 'error',
+        message: `section header "${printable(text.slice(a, b))}" is missing the closing "]"`,
+        line,
+        column: col(b),
+      });
+    } else {
+      let r = close + 1;
+      while (r < b && isBlank(text.charCodeAt(r))) r++;
+      const c = text.charCodeAt(r);
+      if (r < b && c !== 0x3b && c !== 0x23) {
+        this.problem({
+          rule: 'ini-syntax',
+          severity: 'error',
+          message: `unexpected text "${printable(text.slice(r, b), 40)}" after the section header (only a ; or # comment may follow "]")`,
+          line,
+          column: col(r),
+        });
+      }
+    }
+    if (name.length === 0) {
+      this.problem({
+        rule: 'ini-syntax',
+        severity: 'error',
+        message: 'section name is empty',
+        line,
+        column: col(a + 1),
+      });
+    } else if (name.includes('[')) {
+      this.problem({
+        rule: 'ini-syntax',
+        severity: 'error',
+        message: `section name "${printable(name)}" contains "["`,
+        line,
+        column: col(s + name.indexOf('[')),
+      });
+    }
+
+    // Even a malformed header opens a section, so the entries below it are neither lost nor
+    // attributed to the previous section.
+    const section: IniSection = { name, pos: pos(s), entries: [] };
+    const earlier = this.firstHeader.get(name);
+    if (earlier) {
+      this.problem({
+        rule: 'ini-duplicate-section',
+        severity: 'warning',
+        message: `section [${printable(name)}] is already declared at line ${earlier.pos.line}; its keys are merged into it`,
+        line,
+        column: col(s),
+      });
+    } else {
+      this.firstHeader.set(name, section);
+    }
+    this.doc.sections.push(section);
+    this.current = section;
+  }
+
+  private entry(
+    a: number,
+    b: number,
+    line: number,
+    col: (i: number) => number,
+    pos: (i: number) => Position,
+  ): void {
+    const text = this.text;
+    let eq = -1;
+    for (let k = a; k < b; k++) {
+      if (text.charCodeAt(k) === 0x3d /* = */) {
+        eq = k;
+        break;
+      }
+    }
+    if (eq === -1) {
+      const content = text.slice(a, b);
+      const colon = content.indexOf(':');
+      this.problem({
+        rule: 'ini-syntax',
+        severity: 'error',
+        message:
+          `expected "key=value", a "[section]" header or a ";" comment, found "${printable(content, 40)}"` +
+          (colon > 0 ? ' (GMS options use "=", not ":")' : ''),
+        line,
+        column: col(a),
+      });
+      return;
+    }
+    let ke = eq;
+    while (ke > a && isBlank(text.charCodeAt(ke - 1))) ke--;
+    if (ke === a) {
+      this.problem({
+        rule: 'ini-syntax',
+        severity: 'error',
+        message: 'missing key before "="',
+        line,
+        column: col(eq),
+      });
+      return;
+    }
+    let vs = eq + 1;
+    while (vs < b && isBlank(text.charCodeAt(vs))) vs++;
+    const sectionName = this.current?.name ?? '';
+    const entry: IniEntry = {
+      section: sectionName,
+      key: text.slice(a, ke),
+      value: text.slice(vs, b),
+      keyPos: pos(a),
+      valuePos: pos(vs),
+    };
+
+    let keys = this.seenKeys.get(sectionName);
+    if (!keys) {
+      keys = new Map();
+      this.seenKeys.set(sectionName, keys);
+    }
+    const earlier = keys.get(entry.key);
+    if (earlier) {
+      const where =
+        sectionName === '' ? 'before the first section' : `in [${printable(sectionName)}]`;
+      this.problem({
+        rule: 'ini-duplicate-key',
+        severity: 'error',
+        message: `key "${printable(entry.key)}" is already set ${where} at line ${earlier.keyPos.line}; readers disagree on which value wins`,
+        line,
+        column: entry.keyPos.column,
+      });
+    }
+    keys.set(entry.key, entry);
+    if (this.current) this.current.entries.push(entry);
+    else this.doc.preamble.push(entry);
+  }
+}
+
+/** Parse INI text. Never throws; every problem is in `problems` with its line and column. */
+export function parseIni(text: string): IniDocument {
+  return new Parser(text).parse();
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b0 = bytes[i]!;
+    if (b0 < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    let cp = b0 & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const bk = bytes[i + k];
+      if (bk === undefined || (bk & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (bk & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** Line and column (UTF-16 columns, BOM not counted) of a byte offset in UTF-8 bytes. */
+function positionOfByte(bytes: Uint8Array, offset: number): Position {
+  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
+  let line = 1;
+  let lineStart = prefix.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let k = 0; k < prefix.length; k++) {
+    const c = prefix.charCodeAt(k);
+    if (c === LF || (c === CR && prefix.charCodeAt(k + 1) !== LF)) {
+      line++;
+      lineStart = k + 1;
+    }
+  }
+  return { line, column: prefix.length - lineStart + 1 };
+}
+
+/**
+ * Parse INI bytes as read from a file: UTF-8 (with or without BOM). A UTF-16 BOM or bytes that
+ * are not UTF-8 are an `ini-encoding` error (with the position of the first bad byte); the
+ * text is still parsed (invalid bytes become U+FFFD) so the other problems show too.
+ */
+export function parseIniBuffer(bytes: Uint8Array): IniDocument {
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    const le = bytes[0] === 0xff;
+    const doc = parseIni(new TextDecoder(le ? 'utf-16le' : 'utf-16be').decode(bytes));
+    doc.problems.unshift({
+      rule: 'ini-encoding',
+      severity: 'error',
+      message: `the file is UTF-16 (${le ? 'little' : 'big'}-endian byte order mark); save it as UTF-8`,
+      line: 1,
+      column: 1,
+    });
+    return doc;
+  }
+  const bad = firstInvalidUtf8(bytes);
+  const doc = parseIni(new TextDecoder('utf-8').decode(bytes));
+  if (bad !== -1) {
+    const at = positionOfByte(bytes, bad);
+    doc.problems.unshift({
+      rule: 'ini-encoding',
+      severity: 'error',
+      message: `invalid UTF-8 (byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at offset ${bad}); save the file as UTF-8`,
+      line: at.line,
+      column: at.column,
+    });
+  }
+  return doc;
+}
