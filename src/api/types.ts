@@ -7,6 +7,8 @@
  * to the schema builder; the drift test in test/unit/api catches the CRD side.
  */
 
+import { PUSH_ENABLED_VALUES, PUSH_EVENT_NAMES } from '../catalog/index.js';
+
 export const API_GROUP = 'gms.chatops.io';
 export const API_VERSION = 'v1alpha1';
 export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
@@ -64,17 +66,8 @@ export type AffinityMode = (typeof AFFINITY_MODES)[number];
 export const ROLLOUT_STRATEGIES = ['DetachReattach', 'Offline'] as const;
 export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
 
-/** `pushEnabled` values of the [push] section (domain/gms.md §1.3, S2). */
-export const PUSH_TYPES = [
-  'comet',
-  'fcm',
-  'ios',
-  'customhttp',
-  'httpcb',
-  'orscb',
-  'android',
-  'gcm',
-] as const;
+/** `pushEnabled` values of the [push] section (domain/gms.md §1.3, S2); from the catalog. */
+export const PUSH_TYPES = PUSH_ENABLED_VALUES;
 export type PushType = (typeof PUSH_TYPES)[number];
 
 export interface ChatServerEndpoint {
@@ -246,16 +239,11 @@ export interface ChatService {
 export const PROVIDER_TYPES = ['fcm', 'apple', 'customhttp'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
-/** Push notification events and their default texts: seed, "Push Notification Events". */
-export const PUSH_EVENTS = [
-  'ParticipantJoined',
-  'ParticipantLeft',
-  'Message',
-  'PushUrl',
-  'FileUploaded',
-  'IdleAlert',
-  'IdleClose',
-] as const;
+/**
+ * Push notification events (seed: "Push Notification Events"); from the catalog, which also
+ * holds their default texts (PUSH_EVENT_DEFAULTS).
+ */
+export const PUSH_EVENTS = PUSH_EVENT_NAMES;
 export type PushEvent = (typeof PUSH_EVENTS)[number];
 
 export interface PushEventText {
