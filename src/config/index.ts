@@ -36,3 +36,15 @@ export {
 } from './ini/safety.js';
 export * from './model.js';
 export { configHash, shortConfigHash } from './hash.js';
+export { optionValueToString, type ValueResult } from './values.js';
+export * from './names.js';
+export { render, renderFiles, type RenderedConfig, type RenderedFiles } from './render.js';
+export {
+  formatPath,
+  type FieldPath,
+  type MissingSecret,
+  type ObjectRef,
+  type RenderProblem,
+  type RenderRule,
+  type SecretFile,
+} from './render-context.js';

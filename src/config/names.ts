@@ -1,0 +1,56 @@
+/**
+ * Names the renderer and the importer share: section names, generated keys, file locations and
+ * which keys are credentials. Kept in one place so import is the inverse of render.
+ */
+import { findOption } from '../catalog/index.js';
+
+/** Where the node reads its files (DESIGN.md, "Container contract"). */
+export const GMS_CONFIG_DIR = '/etc/gms';
+export const CONFIG_FILES = {
+  static: `${GMS_CONFIG_DIR}/static.ini`,
+  dynamic: `${GMS_CONFIG_DIR}/dynamic.ini`,
+  secrets: `${GMS_CONFIG_DIR}/secrets.ini`,
+} as const;
+/** Files mounted from Secrets (Apple keystores) live under this directory, one folder a provider. */
+export const SECRET_FILES_DIR = `${GMS_CONFIG_DIR}/secrets`;
+
+export function chatServiceSection(serviceName: string): string {
+  return `chat.${serviceName}`;
+}
+
+export function providerSection(provider: string): string {
+  return `push.provider.${provider}`;
+}
+
+export function chatServerKey(name: string): string {
+  return `chatserver.${name}`;
+}
+
+export function appleKeystorePath(provider: string): string {
+  return `${SECRET_FILES_DIR}/${provider}/apple.keystore`;
+}
+
+/** The option key a PushProvider event text renders to (project convention, catalog UNVERIFIED). */
+export function eventOptionKey(
+  type: 'fcm' | 'apple' | 'customhttp',
+  event: string,
+  field: 'title' | 'body',
+): string | undefined {
+  if (type === 'fcm') return `fcm.${event}.${field}`;
+  if (type === 'apple')
+    return field === 'title' ? `apple.${event}.title` : `apple.${event}.alertMessage.body`;
+  return field === 'body' ? `customhttp.${event}.message` : undefined;
+}
+
+/** Keys the renderer fills from Secret keys; credentials whatever the catalog says. */
+export const SECRET_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'fcm.apiKey',
+  'debug.fcm.apiKey',
+  'apple.keystorePassword',
+  'auth.basic.password',
+]);
+
+/** Whether `key` in `section` is a credential: catalog-flagged or filled from a Secret key. */
+export function isCredentialOption(section: string, key: string): boolean {
+  return SECRET_OPTION_KEYS.has(key) || findOption(section, key)?.credential === true;
+}
