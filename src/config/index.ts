@@ -48,3 +48,16 @@ export {
   type RenderRule,
   type SecretFile,
 } from './render-context.js';
+export {
+  diff,
+  changeEffect,
+  hasRestartRequired,
+  dynamicChanges,
+  restartChanges,
+  summarizeDiff,
+  formatChange,
+  type ConfigChange,
+  type ChangeKind,
+  type ChangeEffect,
+  type DiffSummary,
+} from './diff.js';
