@@ -6,5 +6,6 @@
 import type { CommandLoader } from './command.js';
 
 export const COMMANDS: readonly CommandLoader[] = [
-  // { name: 'validate', describe: '...', load: () => import('./commands/validate.js') },
+  { name: 'validate', describe: 'Validate ChatService/PushProvider manifests and GMS INI files', load: () => import('./commands/validate.js') },
+  { name: 'plan', describe: 'Show what the operator will do for a change (dynamic vs restart-required, ordered rollout steps)', load: () => import('./commands/plan.js') },
 ];

@@ -15,4 +15,45 @@ export interface Diagnostic {
   message: string;
   endLine?: number;
   endColumn?: number;
+  /**
+   * The field the finding is about, as a dotted path (`spec.push.providers[1]`), when it comes
+   * from a manifest. Objects validated in memory (the operator) have no line numbers, so this is
+   * what tells the user where to look; formats that have a fixed shape (json) leave it out.
+   */
+  path?: string;
+}
+
+/** Counts printed by every output format. */
+export interface ValidationSummary {
+  /** Inputs read (files, and stdin when given). */
+  files: number;
+  /** YAML documents (including skipped kinds) plus INI files. */
+  documents: number;
+  errors: number;
+  warnings: number;
+  /** Documents of kinds gmsctl does not validate (Deployment, ConfigMap, ...), by kind. */
+  skipped?: Record<string, number>;
+}
+
+/** Sort key: file order as given, then position, then rule. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    a.line - b.line ||
+    a.column - b.column ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+export function countSeverities(diagnostics: readonly Diagnostic[]): {
+  errors: number;
+  warnings: number;
+} {
+  let errors = 0;
+  let warnings = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors++;
+    else warnings++;
+  }
+  return { errors, warnings };
 }

@@ -1,0 +1,21 @@
+import type { Diagnostic, ValidationSummary } from '../diagnostic.js';
+import type { RuleMeta } from '../rules/meta.js';
+
+export interface Report {
+  diagnostics: readonly Diagnostic[];
+  summary: ValidationSummary;
+}
+
+export interface FormatOptions {
+  /** Source text by file, for code frames (text format). */
+  sources?: ReadonlyMap<string, string>;
+  /** ANSI colors (text format); callers decide from TTY and NO_COLOR / FORCE_COLOR. */
+  color?: boolean;
+  /** Rules for the SARIF rules table (default: every known rule). */
+  rules?: readonly RuleMeta[];
+  /** gmsctl version for SARIF tool.driver.version. */
+  toolVersion?: string;
+}
+
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;
+export type FormatName = (typeof FORMATS)[number];

@@ -1,0 +1,88 @@
+/**
+ * The objects the rules look at. A manifest object is what a YAML document (or an item of a
+ * `kind: List`) holds, plus a way back to its source position; objects handed over in memory
+ * by the operator have no source and report line 1, column 1 with the field path.
+ */
+import type { Diagnostic, Severity } from './diagnostic.js';
+import { ruleSeverity } from './rules/meta.js';
+import type { Path, Position } from './yaml/path.js';
+import { formatPath } from './yaml/path.js';
+
+export type Locator = (path: Path, at: 'key' | 'value') => Position;
+
+export interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  /** metadata.name ('' when missing: the schema rule reports it). */
+  name: string;
+  /** metadata.namespace, undefined when not set (kubectl applies it to the current namespace). */
+  namespace: string | undefined;
+  data: Record<string, unknown>;
+  /** The file shown in diagnostics, or `<kind>/<namespace>/<name>` for in-memory objects. */
+  file: string;
+  locate: Locator;
+}
+
+/** A Secret among the inputs: only key names and decoded values, never printed. */
+export interface SecretObject extends ManifestObject {
+  values: Record<string, string>;
+}
+
+export interface ValidationModel {
+  chatServices: ManifestObject[];
+  pushProviders: ManifestObject[];
+  secrets: SecretObject[];
+  /** Objects of the gms.chatops.io group with a kind it does not have. */
+  unknownKinds: ManifestObject[];
+}
+
+/** What a rule reports; the engine turns it into a Diagnostic with a position. */
+export interface Finding {
+  rule: string;
+  message: string;
+  obj: ManifestObject;
+  path: Path;
+  /** Point at the key (unknown/misplaced fields) or the value (bad values). Default value. */
+  at?: 'key' | 'value';
+  /** Overrides the rule's default severity. */
+  severity?: Severity;
+}
+
+export type Emit = (f: Finding) => void;
+
+export function toDiagnostic(f: Finding): Diagnostic {
+  const { line, column } = f.obj.locate(f.path, f.at ?? 'value');
+  const d: Diagnostic = {
+    file: f.obj.file,
+    line,
+    column,
+    severity: f.severity ?? ruleSeverity(f.rule),
+    rule: f.rule,
+    message: f.message,
+  };
+  if (f.path.length > 0) d.path = formatPath(f.path);
+  return d;
+}
+
+/** `ChatService contact-center/customer-support`: how messages name an object. */
+export function describeObject(o: Pick<ManifestObject, 'kind' | 'namespace' | 'name'>): string {
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name || '(unnamed)'}`;
+}
+
+/** Objects without a namespace match any namespace (kubectl puts them in the current one). */
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function get(obj: unknown, path: Path): unknown {
+  let cur: unknown = obj;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}

@@ -1,0 +1,141 @@
+/**
+ * injection: DESIGN.md "Rendering is injection-proof. Values that reach INI, nginx, HAProxy or
+ * Apache text are checked against strict patterns; a newline, `;`, `{`, `[` or quote where it
+ * does not belong is a validation error, not an escaped surprise."
+ *
+ * The fields below are the ones the renderers (src/config, src/lb) write into text; option
+ * keys and values are checked with the options (option-check.ts). Each check is an anchored
+ * pattern without nested quantifiers (linear time), mostly the catalog's own, so the CRD
+ * schema, the validator and the renderers agree.
+ */
+import {
+  CHAT_SERVER_NAME_PATTERN,
+  hostProblem,
+  iniValueProblem,
+  isValidPort,
+  printable,
+  SERVICE_NAME_PATTERN,
+} from './deps.js';
+import type { Emit, ManifestObject, ValidationModel } from '../model.js';
+import { get, isRecord } from '../model.js';
+import type { Path } from '../yaml/path.js';
+import { formatPath } from '../yaml/path.js';
+
+const SERVICE_NAME_RE = new RegExp(SERVICE_NAME_PATTERN);
+const CHAT_SERVER_NAME_RE = new RegExp(CHAT_SERVER_NAME_PATTERN);
+/** RFC 1123 subdomain (Kubernetes object names: Secrets, IngressClass, Gateway). */
+const DNS_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A cookie name safe in nginx `map`, HAProxy `cookie` and Apache `ProxySet stickysession`. */
+const COOKIE_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/** A container image reference: registry/path:tag@digest, no whitespace or quotes. */
+const IMAGE_RE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/;
+
+type Check = (value: string) => string | undefined;
+
+const serviceName: Check = (v) =>
+  SERVICE_NAME_RE.test(v)
+    ? undefined
+    : 'a chat service name (the [chat.<service>] section and /service/chatV2/<service> channel) may contain only letters, digits, "-" and "_", starting and ending with a letter or digit, at most 63';
+
+const publicHost: Check = (v) => {
+  // A leading wildcard label is how Ingress and Gateway API hosts match subdomains.
+  const host = v.startsWith('*.') ? v.slice(2) : v;
+  return hostProblem(host);
+};
+
+const dnsSubdomain: Check = (v) =>
+  v.length <= 253 && DNS_SUBDOMAIN_RE.test(v)
+    ? undefined
+    : 'must be a Kubernetes object name (lower-case letters, digits, "-" and ".")';
+
+const cookieName: Check = (v) =>
+  COOKIE_NAME_RE.test(v)
+    ? undefined
+    : 'a cookie name may contain only letters, digits, "-" and "_" (at most 64)';
+
+const image: Check = (v) => (IMAGE_RE.test(v) ? undefined : 'is not a container image reference');
+
+const iniText: Check = (v) => iniValueProblem(v);
+
+function check(obj: ManifestObject, path: Path, fn: Check, emit: Emit, label?: string): void {
+  const v = get(obj.data, path);
+  if (typeof v !== 'string') return; // absent or mistyped: the schema's to report
+  const problem = fn(v);
+  if (problem) {
+    emit({
+      rule: 'injection',
+      obj,
+      path,
+      message: `${label ?? formatPath(path)} "${printable(v)}": ${problem}`,
+    });
+  }
+}
+
+function checkChatService(cs: ManifestObject, emit: Emit): void {
+  const explicit = get(cs.data, ['spec', 'serviceName']);
+  if (typeof explicit === 'string') check(cs, ['spec', 'serviceName'], serviceName, emit);
+  else if (cs.name !== '' && serviceName(cs.name)) {
+    emit({
+      rule: 'injection',
+      obj: cs,
+      path: ['metadata', 'name'],
+      message: `metadata.name "${printable(cs.name)}" is also the chat service name (spec.serviceName is not set): ${serviceName(cs.name)}; set spec.serviceName`,
+    });
+  }
+  check(cs, ['spec', 'gms', 'image'], image, emit);
+  const endpoints = get(cs.data, ['spec', 'chatServer', 'endpoints']);
+  if (Array.isArray(endpoints)) {
+    endpoints.forEach((e, i) => {
+      const base = ['spec', 'chatServer', 'endpoints', i];
+      check(
+        cs,
+        [...base, 'name'],
+        (v) =>
+          CHAT_SERVER_NAME_RE.test(v)
+            ? undefined
+            : 'a Chat Server connection name may contain only letters, digits, "-" and "_"',
+        emit,
+      );
+      check(cs, [...base, 'host'], hostProblem, emit);
+      if (
+        isRecord(e) &&
+        e.port !== undefined &&
+        typeof e.port !== 'string' &&
+        !isValidPort(e.port)
+      ) {
+        emit({
+          rule: 'injection',
+          obj: cs,
+          path: [...base, 'port'],
+          message: `${formatPath([...base, 'port'])} ${String(e.port)} is not a TCP port (1-65535)`,
+        });
+      }
+    });
+  }
+  check(cs, ['spec', 'expose', 'host'], publicHost, emit);
+  check(cs, ['spec', 'expose', 'cookieName'], cookieName, emit);
+  check(cs, ['spec', 'expose', 'tls', 'secretName'], dnsSubdomain, emit);
+  check(cs, ['spec', 'expose', 'ingressClassName'], dnsSubdomain, emit);
+  check(cs, ['spec', 'expose', 'gateway', 'name'], dnsSubdomain, emit);
+  check(cs, ['spec', 'expose', 'gateway', 'namespace'], dnsSubdomain, emit);
+  check(cs, ['spec', 'expose', 'gateway', 'sectionName'], dnsSubdomain, emit);
+}
+
+function checkPushProvider(pp: ManifestObject, emit: Emit): void {
+  // customhttp.url / debugUrl render as the provider's customhttp.url options.
+  check(pp, ['spec', 'customhttp', 'url'], iniText, emit);
+  check(pp, ['spec', 'customhttp', 'debugUrl'], iniText, emit);
+  const events = get(pp.data, ['spec', 'events']);
+  if (isRecord(events)) {
+    for (const [event, text] of Object.entries(events)) {
+      if (!isRecord(text)) continue;
+      for (const field of ['title', 'body'])
+        check(pp, ['spec', 'events', event, field], iniText, emit);
+    }
+  }
+}
+
+export function checkInjection(model: ValidationModel, emit: Emit): void {
+  for (const cs of model.chatServices) checkChatService(cs, emit);
+  for (const pp of model.pushProviders) checkPushProvider(pp, emit);
+}

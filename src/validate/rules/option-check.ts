@@ -1,0 +1,197 @@
+/**
+ * One option entry (`key: value` in a ChatService/PushProvider option map, or `key=value` in an
+ * INI section) against the catalog: option-unknown, option-placement, option-type,
+ * option-value, version-gate, inline-credential and injection. Shared by the manifest rules
+ * and the INI rules, so a key means the same thing in YAML and in gms.ini.
+ */
+import {
+  checkOptionValue,
+  checkOptionVersion,
+  isCredentialKey,
+  optionValueString,
+  placementOf,
+  type OptionSpec,
+  type SectionPattern,
+} from '../../catalog/index.js';
+import { iniKeyProblem, iniValueProblem, printable } from '../../config/index.js';
+import type { Severity } from '../diagnostic.js';
+
+export interface OptionProblem {
+  rule: string;
+  message: string;
+  at: 'key' | 'value';
+  severity?: Severity;
+}
+
+/** A GMS version an entry is judged against, and how to name where it comes from. */
+export interface VersionContext {
+  version: string;
+  /** e.g. `spec.gms.version` or `--gms-version` or `ChatService x (spec.gms.version)`. */
+  source: string;
+}
+
+export interface OptionSite {
+  /** Concrete section the entry lands in: `chat.customer-support`, `push.provider.fcmprod`. */
+  section: string;
+  /** Where the user should write an option of another section, or undefined to just name it. */
+  whereFor: (pattern: SectionPattern) => string | undefined;
+  /** Versions to gate by (none: no version gating). */
+  versions: readonly VersionContext[];
+  /** Whether a credential may appear here (only secrets.ini); otherwise inline-credential. */
+  credentialsAllowed: boolean;
+  /**
+   * Check that the value can be written to INI text (injection). Off for INI files: their
+   * values were read from INI text already, and the parser reports control characters.
+   */
+  checkValueSafety?: boolean;
+}
+
+/**
+ * Key names that look like credentials although the catalog does not list them: better to ask
+ * for a Secret reference than to render a password into a ConfigMap.
+ */
+const CREDENTIAL_LIKE =
+  /(pass(word|wd|phrase)?$|secret|api[-_.]?key|token|keystore|private[-_.]?key|credential)/i;
+
+export function looksLikeCredential(key: string): boolean {
+  return CREDENTIAL_LIKE.test(key);
+}
+
+const TYPE_OF = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'a list'
+      : typeof v === 'object'
+        ? 'a mapping'
+        : typeof v;
+
+function sectionsText(sections: readonly SectionPattern[]): string {
+  return sections.map((s) => `[${s}]`).join(' or ');
+}
+
+function whereText(site: OptionSite, sections: readonly SectionPattern[]): string {
+  const places = sections.map((s) => site.whereFor(s)).filter((s): s is string => s !== undefined);
+  return places.length > 0 ? `; write it under ${[...new Set(places)].join(' or ')}` : '';
+}
+
+/** Everything wrong with one entry; empty when it is fine. */
+export function checkOptionEntry(site: OptionSite, key: string, value: unknown): OptionProblem[] {
+  const problems: OptionProblem[] = [];
+  const keyProblem = iniKeyProblem(key);
+  if (keyProblem) {
+    return [
+      {
+        rule: 'injection',
+        at: 'key',
+        message: `option key "${printable(key)}" cannot be written to [${site.section}]: ${keyProblem}`,
+      },
+    ];
+  }
+
+  const placement = placementOf(site.section, key);
+  const credential =
+    isCredentialKey(key) || (placement.status === 'unknown' && looksLikeCredential(key));
+  if (credential && !site.credentialsAllowed) {
+    problems.push({
+      rule: 'inline-credential',
+      at: 'key',
+      message: `${key} is a credential and must not be written inline; ${credentialHint(key)}`,
+    });
+    return problems;
+  }
+
+  let option: OptionSpec | undefined;
+  switch (placement.status) {
+    case 'ok':
+      option = placement.option;
+      break;
+    case 'forbidden':
+      problems.push({
+        rule: 'option-placement',
+        at: 'key',
+        message: `${key} cannot be set in [${site.section}]: ${placement.reason}${/spec\./.test(placement.reason) ? '' : whereText(site, placement.option.sections)}`,
+      });
+      break;
+    case 'misplaced':
+      problems.push({
+        rule: 'option-placement',
+        at: 'key',
+        message: `${key} belongs in ${sectionsText(placement.sections)}, not [${site.section}]${whereText(site, placement.sections)}`,
+      });
+      break;
+    case 'unknown-section':
+      // Reported once for the whole section by the INI rules.
+      break;
+    case 'unknown': {
+      const s = placement.suggestion;
+      const hint = s
+        ? `; did you mean ${s.name}${s.inSection ? '' : ` (in ${sectionsText(s.sections)})`}?`
+        : '';
+      problems.push({
+        rule: 'option-unknown',
+        at: 'key',
+        message: `unknown option ${key} in [${site.section}]${hint} (it is passed through to GMS and treated as restart-required)`,
+      });
+      break;
+    }
+  }
+
+  if (value === null || typeof value === 'object') {
+    problems.push({
+      rule: 'option-type',
+      at: 'value',
+      message: `${key} must be a string, number or boolean, not ${TYPE_OF(value)}${value === null ? " (write '' for an empty value, or remove the key)" : ''}`,
+    });
+    return problems;
+  }
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+    return problems;
+
+  const text = optionValueString(value);
+  const valueProblem = site.checkValueSafety === false ? undefined : iniValueProblem(text);
+  if (valueProblem) {
+    problems.push({ rule: 'injection', at: 'value', message: `${key}: ${valueProblem}` });
+    return problems;
+  }
+  if (!option) return problems;
+
+  const typeProblem = checkType(option, text);
+  if (typeProblem) {
+    problems.push({ rule: 'option-type', at: 'value', message: `${key}: ${typeProblem}` });
+    return problems;
+  }
+  const valueMessage = checkOptionValue(option, value);
+  if (valueMessage) {
+    problems.push({ rule: 'option-value', at: 'value', message: `${key}: ${valueMessage}` });
+    return problems;
+  }
+  for (const v of site.versions) {
+    for (const gate of checkOptionVersion(option, value, v.version)) {
+      problems.push({
+        rule: 'version-gate',
+        at: gate.subject === option.name || gate.subject === key ? 'key' : 'value',
+        message: `${gate.subject === option.name ? key : gate.subject} needs GMS ${gate.required}+, but ${v.source} is ${v.version}`,
+      });
+    }
+  }
+  return problems;
+}
+
+function checkType(option: OptionSpec, text: string): string | undefined {
+  if (option.type === 'boolean' && text !== 'true' && text !== 'false')
+    return `expected true or false, got ${JSON.stringify(printable(text))}`;
+  if (option.type === 'integer' && !/^-?[0-9]+$/.test(text))
+    return `expected an integer, got ${JSON.stringify(printable(text))}`;
+  return undefined;
+}
+
+function credentialHint(key: string): string {
+  if (/^(debug\.)?fcm\.apiKey$/.test(key))
+    return 'reference a Secret from the PushProvider (spec.fcm.apiKeySecretRef / debugApiKeySecretRef)';
+  if (/^apple\.keystore/.test(key))
+    return 'reference Secrets from the PushProvider (spec.apple.keystoreSecretRef, keystorePasswordSecretRef)';
+  if (/^auth\.basic\./.test(key))
+    return 'reference a Secret from the ChatService (spec.auth.basic.secretRef)';
+  return 'keep it in a Secret and reference it (credentials never go into a ConfigMap)';
+}

@@ -1,0 +1,168 @@
+/**
+ * schema: ajv over the JSON Schemas generated from src/api (the ones in schemas/ and in the
+ * CRDs), with every error mapped to the YAML node (domain/load-balancers.md §7: instancePath ->
+ * path -> node range -> line:col; the key for unknown fields and type errors, the parent key
+ * for a missing field).
+ *
+ * Messages are rewritten for people (`unknown field spec.expsoe; did you mean expose?`), and
+ * errors other rules explain better are dropped: anything inside an option map (the option-*
+ * rules check those against the catalog) and any path another rule already reported.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Emit, Finding, ManifestObject } from '../model.js';
+import { formatPath, pointerToPath, type Path } from '../yaml/path.js';
+import { closest } from '../suggest.js';
+
+export type SchemaSet = Readonly<Record<string, object>>;
+
+/** Paths whose children are option maps, owned by the option rules. */
+const OPTION_MAPS: Record<string, readonly string[][]> = {
+  ChatService: [
+    ['spec', 'chat'],
+    ['spec', 'options'],
+    ['spec', 'push', 'options'],
+  ],
+  PushProvider: [['spec', 'options']],
+};
+
+function isStrictlyInside(path: Path, prefix: readonly string[]): boolean {
+  return path.length > prefix.length && prefix.every((seg, i) => path[i] === seg);
+}
+
+export class SchemaValidator {
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(schemas: SchemaSet) {
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
+    for (const [kind, schema] of Object.entries(schemas))
+      this.validators.set(kind, ajv.compile(schema));
+  }
+
+  kinds(): string[] {
+    return [...this.validators.keys()];
+  }
+
+  check(
+    obj: ManifestObject,
+    emit: Emit,
+    claimed: (obj: ManifestObject, path: Path) => boolean,
+  ): void {
+    const validate = this.validators.get(obj.kind);
+    if (!validate) return;
+    if (validate(obj.data)) return;
+    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+    const maps = OPTION_MAPS[obj.kind] ?? [];
+    const seen = new Set<string>();
+    // Composite errors (oneOf/anyOf) only when nothing more specific was said at or below them.
+    const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+    for (const e of errors) {
+      if (
+        (e.keyword === 'oneOf' || e.keyword === 'anyOf') &&
+        specific.some((s) => s.instancePath.startsWith(e.instancePath))
+      )
+        continue;
+      const f = toFinding(obj, e);
+      if (maps.some((m) => isStrictlyInside(f.path, m))) continue;
+      if (claimed(obj, f.path)) continue;
+      const key = `${formatPath(f.path)}\0${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      emit(f);
+    }
+  }
+}
+
+function show(value: unknown): string {
+  const s = JSON.stringify(value);
+  return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function typeName(v: unknown): string {
+  return v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'array'
+      : typeof v === 'number' && Number.isInteger(v)
+        ? 'integer'
+        : typeof v;
+}
+
+function toFinding(obj: ManifestObject, e: ErrorObject): Finding {
+  const base = pointerToPath(e.instancePath);
+  const where = formatPath(base) || '(document)';
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const path = [...base, missing];
+      return {
+        rule: 'schema',
+        obj,
+        path: base,
+        at: 'key',
+        message: `missing required field ${formatPath(path)}`,
+      };
+    }
+    case 'additionalProperties': {
+      const extra = String(params.additionalProperty);
+      const known = Object.keys(
+        ((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object,
+      );
+      const guess = closest(extra, known);
+      return {
+        rule: 'schema',
+        obj,
+        path: [...base, extra],
+        at: 'key',
+        message: `unknown field ${formatPath([...base, extra])}${guess ? `; did you mean ${guess}?` : known.length > 0 && known.length <= 12 ? ` (known fields: ${known.join(', ')})` : ''}`,
+      };
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]) ?? [];
+      const guess =
+        typeof e.data === 'string'
+          ? closest(
+              e.data,
+              allowed.filter((a): a is string => typeof a === 'string'),
+            )
+          : undefined;
+      return {
+        rule: 'schema',
+        obj,
+        path: base,
+        message: `${where} must be one of ${allowed.map(show).join(', ')}, not ${show(e.data)}${guess ? `; did you mean ${guess}?` : ''}`,
+      };
+    }
+    case 'const':
+      return {
+        rule: 'schema',
+        obj,
+        path: base,
+        message: `${where} must be ${show(params.allowedValue)}, not ${show(e.data)}`,
+      };
+    case 'type':
+      return {
+        rule: 'schema',
+        obj,
+        path: base,
+        at: 'value',
+        message: `${where} must be ${String(params.type).replace(/,/g, ' or ')}, not ${typeName(e.data)}`,
+      };
+    case 'pattern': {
+      const description = (e.parentSchema as { description?: string } | undefined)?.description;
+      return {
+        rule: 'schema',
+        obj,
+        path: base,
+        message: `${where} ${show(e.data)} does not match ${String(params.pattern)}${description ? ` (${firstSentence(description)})` : ''}`,
+      };
+    }
+    default:
+      return { rule: 'schema', obj, path: base, message: `${where} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+function firstSentence(text: string): string {
+  const s = text.split(/(?<=\.)\s/)[0] ?? text;
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s.replace(/\.$/, '');
+}

@@ -1,0 +1,105 @@
+/**
+ * Version rules of a ChatService (seed: "Versions" table and "Prerequisites for the CometD
+ * API"; domain/gms.md §1.3):
+ * - chat-server-version: the CometD API needs GMS 8.5.109.05+ and Chat Server 8.5.108+;
+ * - version-gate: features the ChatService uses by its shape: FCM (8.5.114; pushEnabled=fcm
+ *   8.5.112.05) through spec.push.enabled or an fcm PushProvider, WebSocket (8.5.110) through
+ *   any load-balancer expose mode (a warning: CometD clients fall back to long-polling), and
+ *   per-value gates of pushEnabled. Option gates are checked with the options.
+ * - push-enabled-comet: from 8.5.103.10 pushEnabled "requires the default value (comet)";
+ *   the source sentence is cut off and its own customhttp sample omits comet, so a warning.
+ */
+import { checkFeature, checkOptionVersion, findOption, isAtLeast } from '../../catalog/index.js';
+import type { Emit, ValidationModel } from '../model.js';
+import { get } from '../model.js';
+import {
+  chatServerVersion,
+  chatServiceVersion,
+  providerList,
+  providerType,
+  pushEnabled,
+} from './shared.js';
+import { sameNamespace } from '../model.js';
+
+const COMET_REQUIRED_FROM = '8.5.103.10';
+
+export function checkVersions(model: ValidationModel, emit: Emit): void {
+  for (const cs of model.chatServices) {
+    const gms = chatServiceVersion(cs);
+    const chatServer = chatServerVersion(cs);
+
+    for (const p of checkFeature('cometd', { gms, chatServer })) {
+      emit({
+        rule: 'chat-server-version',
+        obj: cs,
+        path:
+          p.component === 'gms' ? ['spec', 'gms', 'version'] : ['spec', 'chatServer', 'version'],
+        message: `the Chat V2 CometD API needs ${p.component === 'gms' ? 'GMS' : 'Chat Server'} ${p.required}+, but ${p.component === 'gms' ? 'spec.gms.version' : 'spec.chatServer.version'} is ${p.actual}`,
+      });
+    }
+    if (!gms) continue;
+
+    const enabled = pushEnabled(cs);
+    const fcmGate = checkFeature('fcm', { gms })[0];
+    if (enabled) {
+      const pushEnabledOption = findOption('push', 'pushEnabled');
+      enabled.forEach((member, i) => {
+        if (member === 'fcm' && fcmGate) {
+          emit({
+            rule: 'version-gate',
+            obj: cs,
+            path: ['spec', 'push', 'enabled', i],
+            message: `FCM push notifications for Chat V2 over CometD need GMS ${fcmGate.required}+, but spec.gms.version is ${gms}`,
+          });
+          return;
+        }
+        if (!pushEnabledOption) return;
+        for (const g of checkOptionVersion(pushEnabledOption, member, gms)) {
+          if (g.subject === pushEnabledOption.name) continue;
+          emit({
+            rule: 'version-gate',
+            obj: cs,
+            path: ['spec', 'push', 'enabled', i],
+            message: `${g.subject} needs GMS ${g.required}+, but spec.gms.version is ${gms}`,
+          });
+        }
+      });
+      if (isAtLeast(gms, COMET_REQUIRED_FROM) && !enabled.includes('comet')) {
+        emit({
+          rule: 'push-enabled-comet',
+          obj: cs,
+          path: ['spec', 'push', 'enabled'],
+          message: `spec.push.enabled (pushEnabled) should include comet: from GMS ${COMET_REQUIRED_FROM} the option requires the default value comet even when push notifications are not used${enabled.length === 0 ? ', and an empty pushEnabled disables the push service' : ''}`,
+        });
+      }
+    }
+
+    if (fcmGate && !(enabled ?? []).includes('fcm')) {
+      providerList(cs).forEach((name, i) => {
+        const pp = model.pushProviders.find(
+          (p) => p.name === name && sameNamespace(p.namespace, cs.namespace),
+        );
+        if (pp && providerType(pp) === 'fcm') {
+          emit({
+            rule: 'version-gate',
+            obj: cs,
+            path: ['spec', 'push', 'providers', i],
+            message: `PushProvider ${name} is an FCM provider; FCM push notifications need GMS ${fcmGate.required}+, but spec.gms.version is ${gms}`,
+          });
+        }
+      });
+    }
+
+    const mode = get(cs.data, ['spec', 'expose', 'mode']);
+    const ws = checkFeature('websocket', { gms })[0];
+    if (ws && typeof mode === 'string' && mode !== 'none') {
+      emit({
+        rule: 'version-gate',
+        severity: 'warning',
+        obj: cs,
+        path: ['spec', 'expose', 'mode'],
+        message: `the CometD WebSocket transport needs GMS ${ws.required}+ (spec.gms.version is ${gms}); the ${mode} load balancer will pass WebSocket upgrades, but clients will fall back to long-polling`,
+      });
+    }
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * One YAML (or JSON) input: its documents as plain data, and the line:column of any field.
+ *
+ * Two parsers, one authority (docs/adr, "YAML fast path"):
+ * - `yaml` (eemeli/yaml) is the authority: it keeps every node's source range, reports syntax
+ *   errors and duplicate keys with positions, and bounds alias expansion (maxAliasCount).
+ * - `js-yaml` is used first, as a fast pre-check: most files in a pull request are clean, and
+ *   for those the rules only need the data. When js-yaml refuses the file (any syntax error,
+ *   duplicate key, alias, tag it does not know, directive) the file goes to `yaml` at once;
+ *   when it accepts it, `yaml` parses the file only if a rule reports something and a position
+ *   is needed. Both read YAML 1.2 with the core schema and split documents the same way
+ *   (checked by documentsAligned).
+ *
+ * Never throws: every failure becomes a diagnostic.
+ */
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
+import type { Diagnostic } from '../diagnostic.js';
+import type { Path, Position } from './path.js';
+import { segmentMatches } from './path.js';
+
+/** Aliases a document may expand before it is called a "billion laughs" document. */
+export const MAX_ALIAS_COUNT = 100;
+/** Collections nested deeper than this are refused (and never reach recursive rules). */
+export const MAX_DEPTH = 100;
+
+export interface YamlDocument {
+  /** 0-based ordinal among the file's non-empty documents. */
+  index: number;
+  /** The document as plain data; undefined when it had errors. */
+  data: unknown;
+}
+
+interface FullParse {
+  docs: Document.Parsed[];
+  lc: LineCounter;
+  /** Non-empty documents (the ones YamlDocument.index counts). */
+  nonEmpty: Document.Parsed[];
+}
+
+type YamlError = { code: string; message: string; pos: [number, number] };
+
+export class YamlSource {
+  private full: FullParse | undefined;
+  private fullFailed = false;
+  /** Diagnostics from reading (syntax, duplicate keys, aliases); empty for a clean file. */
+  readonly diagnostics: Diagnostic[] = [];
+  /** Every document, empty or not (what the summary counts). */
+  documentCount = 0;
+  readonly documents: YamlDocument[] = [];
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
+    if (!this.fastParse()) this.fullParse();
+  }
+
+  /** js-yaml pre-check: true when it accepted the file (documents filled), false to fall back. */
+  private fastParse(): boolean {
+    // Directives (%YAML 1.1, %TAG) change how scalars resolve: leave them to the authority.
+    if (/^%/m.test(this.text)) return false;
+    let docs: unknown[];
+    try {
+      docs = loadAll(this.text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: MAX_DEPTH });
+    } catch {
+      return false;
+    }
+    this.documentCount = docs.length;
+    let i = 0;
+    for (const d of docs) {
+      if (d === null || d === undefined) continue;
+      this.documents.push({ index: i++, data: d });
+    }
+    return true;
+  }
+
+  private ensureFull(): FullParse | undefined {
+    if (!this.full && !this.fullFailed) this.parseWithYaml();
+    return this.full;
+  }
+
+  private parseWithYaml(): void {
+    const lc = new LineCounter();
+    let docs: Document.Parsed[];
+    try {
+      const parsed = parseAllDocuments(this.text, {
+        lineCounter: lc,
+        prettyErrors: false,
+        uniqueKeys: true,
+      });
+      docs = Array.isArray(parsed) ? parsed : [];
+      if (!Array.isArray(parsed)) {
+        // An EmptyStream can still carry stream-level errors.
+        for (const e of (parsed as { errors?: YamlError[] }).errors ?? [])
+          this.pushYamlError(e, lc, 'error');
+      }
+    } catch (err) {
+      // Deeply nested flow collections can exhaust the parser's stack.
+      this.fullFailed = true;
+      this.diagnostics.push(
+        this.diag(1, 1, 'yaml-syntax', `the YAML cannot be parsed: ${describe(err)}`),
+      );
+      return;
+    }
+    this.full = { docs, lc, nonEmpty: docs.filter((d) => d.contents !== null) };
+  }
+
+  private fullParse(): void {
+    this.parseWithYaml();
+    const full = this.full;
+    if (!full) return;
+    this.documentCount = full.docs.length;
+    let i = 0;
+    for (const doc of full.docs) {
+      if (doc.contents === null) {
+        for (const e of doc.errors as unknown as YamlError[])
+          this.pushYamlError(e, full.lc, 'error');
+        continue;
+      }
+      const index = i++;
+      let ok = doc.errors.length === 0;
+      for (const e of doc.errors as unknown as YamlError[]) this.pushYamlError(e, full.lc, 'error');
+      for (const w of doc.warnings as unknown as YamlError[])
+        this.pushYamlError(w, full.lc, 'warning');
+      let data: unknown;
+      if (ok) {
+        try {
+          data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+          if (depthExceeds(data, MAX_DEPTH)) {
+            ok = false;
+            const at = this.pos(doc.contents?.range?.[0] ?? 0);
+            this.diagnostics.push(
+              this.diag(
+                at.line,
+                at.column,
+                'yaml-syntax',
+                `the document is nested more than ${MAX_DEPTH} levels deep`,
+              ),
+            );
+          }
+        } catch (err) {
+          ok = false;
+          const at = this.pos(doc.contents?.range?.[0] ?? 0);
+          if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+            this.diagnostics.push(
+              this.diag(
+                at.line,
+                at.column,
+                'yaml-alias-limit',
+                `the document expands more than ${MAX_ALIAS_COUNT} aliases; refusing it as a resource-exhaustion ("billion laughs") attack`,
+              ),
+            );
+          } else {
+            this.diagnostics.push(
+              this.diag(
+                at.line,
+                at.column,
+                'yaml-syntax',
+                `the document cannot be read: ${describe(err)}`,
+              ),
+            );
+          }
+        }
+      }
+      this.documents.push({ index, data: ok ? data : undefined });
+    }
+  }
+
+  private pushYamlError(e: YamlError, lc: LineCounter, severity: 'error' | 'warning'): void {
+    const { line, col } = lc.linePos(e.pos?.[0] ?? 0);
+    const rule = e.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
+    const message =
+      e.code === 'DUPLICATE_KEY'
+        ? `duplicate key: ${duplicateKeyName(this.text, e.pos)}`
+        : firstLine(e.message);
+    this.diagnostics.push({ ...this.diag(line, col, rule, message), severity });
+  }
+
+  private diag(line: number, column: number, rule: string, message: string): Diagnostic {
+    return { file: this.file, line, column, severity: 'error', rule, message };
+  }
+
+  private pos(offset: number): Position {
+    const full = this.full;
+    if (!full) return { line: 1, column: 1 };
+    const { line, col } = full.lc.linePos(offset);
+    return { line, column: col };
+  }
+
+  /**
+   * Where `path` is in document `index`: the key for `at: 'key'`, else the value. When the path
+   * does not exist (a missing field), the deepest existing ancestor; then the document start.
+   */
+  locate(index: number, path: Path, at: 'key' | 'value' = 'value'): Position {
+    const full = this.ensureFull();
+    const doc = full?.nonEmpty[index];
+    if (!full || !doc) return { line: 1, column: 1 };
+    let node: unknown = doc.contents;
+    let keyNode: unknown;
+    let found = 0;
+    for (const seg of path) {
+      const step = child(doc, node, seg);
+      if (!step) break;
+      node = step.value;
+      keyNode = step.key;
+      found++;
+    }
+    const complete = found === path.length;
+    const target =
+      (at === 'key' || !complete || node === null || node === undefined) && keyNode
+        ? keyNode
+        : (node ?? keyNode);
+    const range =
+      (target as YamlNode | undefined)?.range ?? (doc.contents as YamlNode | null)?.range;
+    return this.pos(range?.[0] ?? 0);
+  }
+
+  /** The source lines (for code frames). */
+  lines(): string[] {
+    return this.text.split(/\r\n|\r|\n/);
+  }
+}
+
+function child(
+  doc: Document.Parsed,
+  node: unknown,
+  seg: string | number,
+): { key?: unknown; value: unknown } | undefined {
+  let n = node;
+  if (isAlias(n)) n = n.resolve(doc);
+  if (isMap(n)) {
+    const pair = (n.items as Pair[]).find((p) =>
+      segmentMatches(isScalar(p.key) ? p.key.value : p.key, seg),
+    );
+    if (!pair) return undefined;
+    const value = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+    return { key: pair.key, value: value ?? null };
+  }
+  if (isSeq(n) && typeof seg === 'number') {
+    const item = n.items[seg];
+    if (item === undefined) return undefined;
+    const value = isAlias(item) ? item.resolve(doc) : isPair(item) ? item.value : item;
+    return { key: undefined, value };
+  }
+  return undefined;
+}
+
+function duplicateKeyName(text: string, pos: [number, number] | undefined): string {
+  if (!pos) return 'map keys must be unique';
+  const raw = text.slice(pos[0], Math.min(pos[1], pos[0] + 80)).split(/[\r\n]/)[0] ?? '';
+  const key = raw.replace(/\s*:.*$/, '').trim();
+  return key
+    ? `"${key}" appears more than once in this mapping; the last one would silently win`
+    : 'map keys must be unique';
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).trim();
+}
+
+function describe(err: unknown): string {
+  if (err instanceof RangeError) return 'it is nested too deeply';
+  return err instanceof Error ? firstLine(err.message) : String(err);
+}
+
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  let visited = 0;
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) return true;
+    if (++visited > 1_000_000) return false;
+    for (const c of Array.isArray(v) ? v : Object.values(v))
+      if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return false;
+}
