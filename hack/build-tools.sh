@@ -76,16 +76,41 @@ build_helm() {
   rm -rf "$tmp"
 }
 
+# The kwok binary has no built-in stages (v0.8.0 exits with "no stages found"; only kwokctl
+# embeds defaults, pkg/kwokctl/runtime/cluster.go). Install the same set kwokctl uses for a
+# cluster with node leases, from the module's kustomize/stage at the pinned version: node
+# fast (initialize) + heartbeat-with-lease, pod fast (ready, complete, delete).
+write_kwok_stages() {
+  local dir tmp
+  tmp="$(mktemp -d)"
+  dir="$(cd "$tmp" && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  rm -rf "$tmp"
+  [ -d "$dir/kustomize/stage" ] || { echo "build-tools: kwok module source not found" >&2; return 1; }
+  local s="$dir/kustomize/stage" f out="$dir_kwok/stages.yaml.tmp"
+  : >"$out"
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    printf -- '---\n# kwok %s kustomize/stage/%s\n' "$KWOK_VERSION" "$f" >>"$out"
+    cat "$s/$f" >>"$out"
+  done
+  mv "$out" "$dir_kwok/stages.yaml"
+  log "kwok stages written to $dir_kwok/stages.yaml"
+}
+
 build_kwok() {
   mkdir -p "$dir_kwok"
-  if [ -x "$dir_kwok/kwok" ]; then log "kwok $KWOK_VERSION cached"; return; fi
-  log "building kwok $KWOK_VERSION"
-  local tmp
-  tmp="$(mktemp -d)"
-  (cd "$tmp" && GOBIN="$tmp" go install -p "$PAR" -trimpath -ldflags "-s -w" \
-    "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION")
-  mv "$tmp/kwok" "$dir_kwok/kwok"
-  rm -rf "$tmp"
+  if [ -x "$dir_kwok/kwok" ] && [ -f "$dir_kwok/stages.yaml" ]; then log "kwok $KWOK_VERSION cached"; return; fi
+  if [ ! -x "$dir_kwok/kwok" ]; then
+    log "building kwok $KWOK_VERSION"
+    local tmp
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && GOBIN="$tmp" go install -p "$PAR" -trimpath -ldflags "-s -w" \
+      "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION")
+    mv "$tmp/kwok" "$dir_kwok/kwok"
+    rm -rf "$tmp"
+  fi
+  write_kwok_stages
 }
 
 only="${1:-all}"

@@ -57,12 +57,22 @@ COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 # ------------------------------------------------------------------------------------------
 # process groups
 
+# running PID: the process exists and is not a zombie. Components are reparented to PID 1
+# once `up` exits; a PID 1 that reaps late (as in some sandboxes) leaves exited ones as zombies,
+# which hold no port or memory but still answer kill -0.
+running() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local state
+  state="$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null || true)"
+  [ "$state" != Z ]
+}
+
 # pid_alive NAME: the recorded process still runs and is still ours (pid reuse guard).
 pid_alive() {
   local f="$PIDS/$1.pid" pid
   [ -f "$f" ] || return 1
   pid="$(cat "$f")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ -n "$pid" ] && running "$pid" || return 1
   [ "$1" = watchdog ] && return 0
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$DIR" # every component's args name DIR
 }
@@ -75,10 +85,10 @@ stop() {
   if pid_alive "$name"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for i in $(seq 1 150); do
-      kill -0 "$pid" 2>/dev/null || break
+      running "$pid" || break
       sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if running "$pid"; then
       log "$name (pid $pid) ignored SIGTERM; killing"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
@@ -198,10 +208,20 @@ make_certs() {
     openssl req "${ec[@]}" -keyout admin.key -out admin.csr -subj "/O=system:masters/CN=admin" 2>/dev/null
     openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 7 \
       -extfile client.ext -out admin.crt 2>/dev/null
+    # Aggregation layer (front proxy): its own CA and the client cert the apiserver presents
+    # to extension apiservers; also fills the requestheader CA of the
+    # extension-apiserver-authentication ConfigMap that KCM and the scheduler read.
+    openssl req -x509 "${ec[@]}" -keyout front-proxy-ca.key -out front-proxy-ca.crt -days 7 \
+      -subj "/CN=gms-test-front-proxy-ca" -addext "basicConstraints=critical,CA:TRUE" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
+    openssl req "${ec[@]}" -keyout front-proxy-client.key -out front-proxy-client.csr \
+      -subj "/CN=front-proxy-client" 2>/dev/null
+    openssl x509 -req -in front-proxy-client.csr -CA front-proxy-ca.crt -CAkey front-proxy-ca.key \
+      -CAcreateserial -days 7 -extfile client.ext -out front-proxy-client.crt 2>/dev/null
     # Service-account token signing key pair (RSA: what every client library verifies).
     openssl genrsa -out sa.key 2048 2>/dev/null
     openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
-    rm -f ./*.csr ./*.ext ca.srl
+    rm -f ./*.csr ./*.ext ./*.srl
   ) || die "openssl failed to create the certificates in $c"
 }
 
@@ -259,6 +279,10 @@ launch_apiserver() {
     --service-cluster-ip-range=10.0.0.0/24 \
     --service-account-issuer="https://kubernetes.default.svc.cluster.local" \
     --service-account-key-file="$c/sa.pub" --service-account-signing-key-file="$c/sa.key" \
+    --requestheader-client-ca-file="$c/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="$c/front-proxy-client.crt" --proxy-client-key-file="$c/front-proxy-client.key" \
     "${sa_admission[@]}" --allow-privileged=true --profiling=false \
     --event-ttl=30m
   # /readyz is readable anonymously (system:public-info-viewer); then the default namespace,
@@ -270,8 +294,11 @@ launch_apiserver() {
 
 # Controllers the tests rely on: namespaces terminate, owner references are collected,
 # Deployments/StatefulSets create pods, Services get EndpointSlices, PDBs get status, default
-# ServiceAccounts and their tokens exist, aggregated ClusterRoles (admin/edit/view) fill in.
-KCM_CONTROLLERS="namespace,garbagecollector,serviceaccount,serviceaccount-token,root-ca-certificate-publisher,clusterrole-aggregation,deployment,replicaset,statefulset,daemonset,job,cronjob,ttl-after-finished,endpoints,endpointslice,endpointslice-mirroring,disruption,podgc,resourcequota"
+# ServiceAccounts and their tokens exist, aggregated ClusterRoles (admin/edit/view) fill in,
+# and node-lifecycle lifts the node.kubernetes.io/not-ready taint the API server puts on every
+# new Node (TaintNodesByCondition) once kwok reports it Ready. Left out: taint-based eviction
+# (a kwok heartbeat late under load must not evict test pods), volumes, cloud, certificates.
+KCM_CONTROLLERS="node-lifecycle-controller,namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller,deployment-controller,replicaset-controller,statefulset-controller,daemonset-controller,job-controller,cronjob-controller,ttl-after-finished-controller,endpoints-controller,endpointslice-controller,endpointslice-mirroring-controller,disruption-controller,pod-garbage-collector-controller,resourcequota-controller"
 
 launch_kcm() {
   KCM_PORT="$(free_port)"
@@ -296,14 +323,15 @@ launch_scheduler() {
   wait_url kube-scheduler "https://127.0.0.1:$SCHED_PORT/healthz" 60 -k
 }
 
-# kwok fakes the kubelets of the Nodes annotated kwok.x-k8s.io/node=fake: heartbeats, and pod
-# status through its default "fast" stages (pods Running and Ready at once, deletions finish).
+# kwok fakes the kubelets of the Nodes annotated kwok.x-k8s.io/node=fake: node status and
+# lease heartbeats, and pod status through the "fast" stages hack/build-tools.sh installs
+# (the kwok binary has none built in): pods Running and Ready at once, deletions finish.
 launch_kwok() {
   KWOK_PORT="$(free_port)"
   launch kwok "$KWOK_BIN/kwok" --kubeconfig="$KUBECONFIG_FILE" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --cidr=10.244.0.0/16 --node-ip=10.240.0.1 --node-lease-duration-seconds=40 \
-    --server-address="127.0.0.1:$KWOK_PORT" --config="$DIR/kwok.yaml"
+    --server-address="127.0.0.1:$KWOK_PORT" --config="$KWOK_BIN/stages.yaml"
   wait_url kwok "http://127.0.0.1:$KWOK_PORT/healthz" 60
 }
 
@@ -326,12 +354,20 @@ metadata:
     topology.kubernetes.io/zone: zone-$((i % 3))
     type: kwok
 status:
+  addresses: [{type: InternalIP, address: 10.240.0.$((i + 1))}, {type: Hostname, address: kwok-node-$i}]
   allocatable: {cpu: '32', memory: 256Gi, pods: '110'}
   capacity: {cpu: '32', memory: 256Gi, pods: '110'}
 "
   done
   printf '%s\n' "$manifest" | kubectl_ apply -f - >/dev/null
   kubectl_ wait --for=condition=Ready node -l type=kwok --timeout=60s >/dev/null
+  # Schedulable once node-lifecycle has lifted the not-ready taint from every node.
+  local t
+  for t in $(seq 1 600); do
+    [ -z "$(kubectl_ get nodes -l type=kwok -o jsonpath='{.items[*].spec.taints}')" ] && return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 start_watchdog() {
@@ -339,7 +375,7 @@ start_watchdog() {
   # A detached loop: when the owner (e.g. the vitest process) is gone, tear everything down.
   # `down` stops the watchdog first; the watchdog's own `down` (same pid after exec) skips that.
   setsid bash -c '
-    while kill -0 "$1" 2>/dev/null; do sleep 1; done
+    while kill -0 "$1" 2>/dev/null && ! grep -q "^[0-9]* (.*) Z" "/proc/$1/stat" 2>/dev/null; do sleep 1; done
     exec "$3" down --dir "$2"
   ' watchdog "$owner" "$DIR" "$SELF" </dev/null >>"$DIR/watchdog.log" 2>&1 &
   echo $! >"$PIDS/watchdog.pid"
@@ -359,8 +395,8 @@ up() {
     [ -x "$b" ] || die "$b is missing: run make tools (hack/build-tools.sh) first"
   done
   if [ "$FULL" = 1 ]; then
-    for b in "$KUBE_BIN/kube-controller-manager" "$KUBE_BIN/kube-scheduler" "$KWOK_BIN/kwok"; do
-      [ -x "$b" ] || die "$b is missing: run make tools (hack/build-tools.sh) first"
+    for b in "$KUBE_BIN/kube-controller-manager" "$KUBE_BIN/kube-scheduler" "$KWOK_BIN/kwok" "$KWOK_BIN/stages.yaml"; do
+      [ -e "$b" ] || die "$b is missing: run make tools (hack/build-tools.sh) first"
     done
   fi
   for b in openssl curl base64 setsid; do command -v "$b" >/dev/null || die "$b is not installed"; done
@@ -379,9 +415,6 @@ up() {
   start_with_retry kube-apiserver launch_apiserver || die "kube-apiserver did not start"
   write_kubeconfig
   if [ "$FULL" = 1 ]; then
-    # kwok's built-in default stages are what we want; an empty config keeps it from reading
-    # ~/.kwok/kwok.yaml.
-    printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n' >"$DIR/kwok.yaml"
     start_with_retry kube-controller-manager launch_kcm || die "kube-controller-manager did not start"
     start_with_retry kube-scheduler launch_scheduler || die "kube-scheduler did not start"
     start_with_retry kwok launch_kwok || die "kwok did not start"
