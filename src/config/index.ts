@@ -61,3 +61,12 @@ export {
   type ChangeEffect,
   type DiffSummary,
 } from './diff.js';
+export {
+  importIni,
+  secretCommands,
+  type ImportOptions,
+  type ImportResult,
+  type ImportNote,
+  type ImportRule,
+  type SecretToCreate,
+} from './import.js';

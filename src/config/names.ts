@@ -2,7 +2,7 @@
  * Names the renderer and the importer share: section names, generated keys, file locations and
  * which keys are credentials. Kept in one place so import is the inverse of render.
  */
-import { findOption } from '../catalog/index.js';
+import { isCredentialKey } from '../catalog/index.js';
 
 /** Where the node reads its files (DESIGN.md, "Container contract"). */
 export const GMS_CONFIG_DIR = '/etc/gms';
@@ -50,7 +50,11 @@ export const SECRET_OPTION_KEYS: ReadonlySet<string> = new Set([
   'auth.basic.password',
 ]);
 
-/** Whether `key` in `section` is a credential: catalog-flagged or filled from a Secret key. */
-export function isCredentialOption(section: string, key: string): boolean {
-  return SECRET_OPTION_KEYS.has(key) || findOption(section, key)?.credential === true;
+/**
+ * Whether `key` is a credential: filled from a Secret key, or flagged by the catalog in any
+ * section (an `fcm.apiKey` misplaced in [chat.x] is still a secret). `section` is kept for
+ * section-specific credentials the catalog may add.
+ */
+export function isCredentialOption(_section: string, key: string): boolean {
+  return SECRET_OPTION_KEYS.has(key) || isCredentialKey(key);
 }
