@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: all install build typecheck lint format test test-unit test-integration test-k8s test-e2e e2e bench run tools crds docs clean
+.PHONY: all install build typecheck lint format test test-unit test-integration test-k8s test-e2e e2e bench run tools crds docs clean cluster-up cluster-up-full cluster-down cluster-status chart-crds
 
 all: build
 
@@ -41,6 +41,25 @@ test-e2e e2e: build
 ## tools: build (or reuse from ~/.cache/gms-operator/bin) etcd, kube-*, kubectl, helm, kwok
 tools:
 	hack/build-tools.sh
+
+## cluster-up: etcd + kube-apiserver on loopback; KUBECONFIG=.cache/cluster/kubeconfig (docs/testing.md)
+cluster-up: tools
+	hack/cluster.sh up
+
+## cluster-up-full: also kube-controller-manager, kube-scheduler, kwok and 3 fake nodes (pods become Ready)
+cluster-up-full: tools
+	hack/cluster.sh up --full
+
+cluster-down:
+	hack/cluster.sh down
+
+cluster-status:
+	hack/cluster.sh status
+
+## chart-crds: copy the generated crds/ into the Helm chart (the chart test fails on drift)
+chart-crds:
+	rm -f charts/gms-operator/crds/*.yaml
+	cp crds/*.yaml charts/gms-operator/crds/
 
 bench: build
 	node bench/run.js

@@ -32,7 +32,9 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,
-          // globalSetup: ['test/cluster/global-setup.ts'] is added by the control-plane work.
+          // One real control plane per run (hack/cluster.sh up --full), or the cluster KUBECONFIG
+          // points at; see docs/testing.md.
+          globalSetup: ['test/cluster/global-setup.ts'],
         },
       },
       {
