@@ -213,6 +213,8 @@ export interface ChatServiceStatus {
   observedGeneration?: number;
   conditions?: Condition[];
   rollout?: RolloutStatus;
+  /** Effective chat service name (spec.serviceName, default metadata.name); the SERVICE column. */
+  serviceName?: string;
   /** e.g. https://chat.example.com/genesys/cometd */
   cometdUrl?: string;
   /** /service/chatV2/<serviceName> */

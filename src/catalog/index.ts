@@ -22,7 +22,8 @@ export type {
   TemplateParam,
 } from './types.js';
 export { SECTION_PATTERNS } from './types.js';
-export { OPTIONS, PUSH_ENABLED_VALUES } from './options.js';
+export { OPTIONS, OPTION_GROUPS, PUSH_ENABLED_VALUES } from './options.js';
+export { renderOptionsMarkdown, anchorOf } from './markdown.js';
 export { SOURCES, type SourceId } from './sources.js';
 export {
   PUSH_EVENT_NAMES,

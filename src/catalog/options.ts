@@ -19,3 +19,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   ...CHAT_SERVER_OPTIONS,
   ...CONVENTION_OPTIONS,
 ];
+
+/** The catalog in the groups docs/options.md and `gmsctl options` present it in. */
+export const OPTION_GROUPS: readonly { title: string; options: readonly OptionSpec[] }[] = [
+  { title: 'Chat API V2: [chat], [chat.<service>] and service sections', options: CHAT_OPTIONS },
+  { title: 'Push notifications: [push] and [push.provider.<name>]', options: PUSH_OPTIONS },
+  { title: 'Cross-service: [gms]', options: GMS_OPTIONS },
+  {
+    title: 'Chat Server application: [client-file-transfer], [settings]',
+    options: CHAT_SERVER_OPTIONS,
+  },
+  { title: 'Project conventions', options: CONVENTION_OPTIONS },
+];

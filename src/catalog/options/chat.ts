@@ -24,7 +24,7 @@ export const CHAT_OPTIONS: readonly OptionSpec[] = [
       {
         section: 'chat.<service>',
         reason:
-          'enable_notification_mode "is defined in the chat section only, cannot apply to the chat.<service-name> section" (S1): set it in [chat] (ChatService spec.chat)',
+          'it "is defined in the chat section only, cannot apply to the chat.<service-name> section" (S1); set it in [chat] (ChatService spec.chat)',
       },
     ],
     type: 'boolean',
