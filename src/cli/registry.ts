@@ -7,5 +7,7 @@ import type { CommandLoader } from './command.js';
 
 export const COMMANDS: readonly CommandLoader[] = [
   { name: 'validate', describe: 'Validate ChatService/PushProvider manifests and GMS INI files', load: () => import('./commands/validate.js') },
+  { name: 'render', describe: 'Render the GMS INI files of each ChatService (validates first)', load: () => import('./commands/render.js') },
   { name: 'plan', describe: 'Show what the operator will do for a change (dynamic vs restart-required, ordered rollout steps)', load: () => import('./commands/plan.js') },
+  { name: 'import', describe: 'Turn an existing GMS INI file into ChatService and PushProvider YAML', load: () => import('./commands/import.js') },
 ];
