@@ -17,6 +17,7 @@ export const APACHE_MODULES: ReadonlyArray<readonly [string, string]> = [
   ['lbmethod_byrequests_module', 'mod_lbmethod_byrequests.so'],
 ];
 export const APACHE_TLS_MODULES: ReadonlyArray<readonly [string, string]> = [
+  ['alias_module', 'mod_alias.so'],
   ['socache_shmcb_module', 'mod_socache_shmcb.so'],
   ['ssl_module', 'mod_ssl.so'],
 ];

@@ -44,6 +44,8 @@ defaults
 frontend fe_gms_{{id}}
 {{#if tls}}
     bind {{bindAddress}}:{{httpPort}}
+    # HAProxy 2.6 reads the key of tls.crt from tls.crt.key: mount the TLS Secret with
+    # items tls.crt -> tls.crt and tls.key -> tls.crt.key (docs/load-balancers.md).
     bind {{bindAddress}}:{{httpsPort}} ssl crt {{tlsDir}}/tls.crt alpn http/1.1
     http-request redirect scheme https code 308 unless { ssl_fc }
     http-request set-header X-Forwarded-Proto https if { ssl_fc }

@@ -222,3 +222,36 @@ describe.each(RUNNABLE_TARGETS)(
     });
   },
 );
+
+describe('the replay check can fail (load-balancers.md §2.4)', () => {
+  it('nginx with its default proxy_next_upstream (error timeout) replays a timed-out long-poll GET on another node', async () => {
+    const backends = await startBackends(3, { timeoutMs: HOLD_MS });
+    onTestFinished(() => stopBackends(backends));
+    const port = await freePort();
+    const dir = tempDir('nginx-trap');
+    const files = renderFor(
+      'nginx',
+      chatService({ host: HOST }),
+      backends,
+      port,
+      dir,
+      SHORT_TIMING,
+    ).map((f) => ({
+      ...f,
+      content: f.content.replace(/^\s*proxy_next_upstream(_tries)? .*$/gm, ''),
+    }));
+    const lb = await startLb('nginx', files, port, dir);
+    onTestFinished(() => lb.stop());
+    const client = new CometdHttpClient(lb.url, { host: HOST });
+    await client.handshake();
+    await Promise.all(backends.map((b) => b.reset()));
+    const home = (await client.connect(0)).node;
+    const r = await client.connectGet();
+    // The GET timed out on the client's node and went on to another node, which does not know
+    // the client: the session is lost (402::Unknown client), exactly the harm the rendered
+    // `proxy_next_upstream error` prevents.
+    expect(await totalHits(backends, 'connectGets')).toBeGreaterThanOrEqual(2);
+    expect(r.node).not.toBe(home);
+    expect(r.body).toContain('402::Unknown client');
+  });
+});
