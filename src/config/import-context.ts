@@ -68,7 +68,7 @@ export class ImportContext {
       'error',
       'import-unplaced',
       e.keyPos,
-      `[${printable(e.section)}] ${printable(e.key)} was not imported: ${why}`,
+      `${e.section === '' ? '' : `[${printable(e.section)}] `}${printable(e.key)} was not imported: ${why}`,
       e.section,
       e.key,
     );

@@ -120,7 +120,14 @@ export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportRes
   const ctx = new ImportContext();
 
   for (const p of doc.problems) {
-    const lost = p.severity === 'error' ? ' (the line was not imported as written)' : '';
+    const lost =
+      p.rule === 'ini-duplicate-key'
+        ? ' (the last value is imported, the earlier one is lost)'
+        : p.rule === 'ini-syntax'
+          ? ' (the line was not imported)'
+          : p.rule === 'ini-encoding'
+            ? ' (the text was imported as decoded: check it)'
+            : '';
     ctx.note(p.severity, 'import-ini', p, `${p.rule}: ${p.message}${lost}`);
   }
   for (const e of doc.preamble)

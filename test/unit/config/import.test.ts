@@ -287,9 +287,9 @@ describe('importIni: what cannot be placed is reported, at its line and column',
 
   it('lists every unplaced thing as an error', () => {
     expect(errors).toEqual([
-      '1:1 import-unplaced [] stray was not imported: it is before the first [section] header (GMS ignores it)',
-      '6:1 import-ini ini-duplicate-key: key "_client_timeout_notification" is already set in [chat.Mobile_Chat] at line 5; readers disagree on which value wins (the line was not imported as written)',
-      '7:1 import-ini ini-syntax: expected "key=value", a "[section]" header or a ";" comment, found "this line is garbage" (the line was not imported as written)',
+      '1:1 import-unplaced stray was not imported: it is before the first [section] header (GMS ignores it)',
+      '6:1 import-ini ini-duplicate-key: key "_client_timeout_notification" is already set in [chat.Mobile_Chat] at line 5; readers disagree on which value wins (the last value is imported, the earlier one is lost)',
+      '7:1 import-ini ini-syntax: expected "key=value", a "[section]" header or a ";" comment, found "this line is garbage" (the line was not imported)',
       '13:2 import-renamed provider "FcmLegacy" is imported as PushProvider fcmlegacy ([push.provider.fcmlegacy]): a PushProvider name is lower-case letters and digits; clients that send push_notification_provider=FcmLegacy must send fcmlegacy',
       '17:1 import-unplaced [gms] http.connection_timeout was not imported: a ChatService or PushProvider has no place for section [gms]',
       '21:1 import-unplaced [connections] chatserver.cs-2 was not imported: the value is not host:port with a port from 1 to 65535',
