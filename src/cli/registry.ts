@@ -10,4 +10,6 @@ export const COMMANDS: readonly CommandLoader[] = [
   { name: 'render', describe: 'Render the GMS INI files of each ChatService (validates first)', load: () => import('./commands/render.js') },
   { name: 'plan', describe: 'Show what the operator will do for a change (dynamic vs restart-required, ordered rollout steps)', load: () => import('./commands/plan.js') },
   { name: 'import', describe: 'Turn an existing GMS INI file into ChatService and PushProvider YAML', load: () => import('./commands/import.js') },
+  { name: 'explain', describe: 'Explain a GMS option: sections, type, default, valid values, when changes take effect, versions', load: () => import('./commands/explain.js') },
+  { name: 'options', describe: 'List the GMS option catalog (--section S, --format json)', load: () => import('./commands/options.js') },
 ];
