@@ -43,8 +43,21 @@ export function sidesOf(model: ValidationModel): Map<string, PlanSide> {
       .filter((p) => sameNs(p.namespace))
       .map((p) => p.data as unknown as PushProvider);
     const secrets: SecretData = {};
-    for (const s of model.secrets) if (sameNs(s.namespace)) secrets[s.name] = s.values;
-    out.set(keyOf(obj.namespace, obj.name), { cs, rendered: render(cs, providers, secrets) });
+    const sourceSecrets = [];
+    for (const s of model.secrets)
+      if (sameNs(s.namespace)) {
+        secrets[s.name] = s.values;
+        const data = Object.fromEntries(
+          Object.entries(s.values).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]),
+        );
+        sourceSecrets.push({ metadata: { name: s.name }, data });
+      }
+    out.set(keyOf(obj.namespace, obj.name), {
+      cs,
+      providers,
+      sourceSecrets,
+      rendered: render(cs, providers, secrets),
+    });
   }
   return out;
 }

@@ -7,14 +7,14 @@
  * nothing. The ordered steps come from running the rollout state machine itself
  * (./simulate.ts), so the plan cannot drift from what the operator does.
  */
-import type { ChatService, RolloutStrategy } from '../../api/types.js';
+import type { ChatService, PushProvider, RolloutStrategy } from '../../api/types.js';
+import { configHash, diff, type ConfigChange, type RenderedConfig } from '../../config/index.js';
 import {
-  configHash,
-  diff,
-  shortConfigHash,
-  type ConfigChange,
-  type RenderedConfig,
-} from '../../config/index.js';
+  desiredState,
+  names as manifestNames,
+  type ManifestObject,
+  type SourceSecret,
+} from '../../manifests/index.js';
 import { formatDuration } from './duration.js';
 import { rolloutSettings } from './settings.js';
 import { simulateRoll } from './simulate.js';
@@ -23,6 +23,9 @@ import type { RolloutAction } from './types.js';
 export interface PlanSide {
   cs: ChatService;
   rendered: RenderedConfig;
+  providers?: readonly PushProvider[];
+  /** Secrets among the inputs (keystore files count toward the restart hash). */
+  sourceSecrets?: readonly SourceSecret[];
 }
 
 /** A change outside the rendered INI. */
@@ -76,7 +79,7 @@ export interface ChangePlan {
   steps: PlanStep[];
 }
 
-/** Object names the plan mentions; the manifests module owns the real naming. */
+/** Object names the plan mentions (the manifests module's naming). */
 export interface PlanNames {
   statefulSet: string;
   dynamicConfigMap: string;
@@ -84,11 +87,29 @@ export interface PlanNames {
 }
 
 export function defaultPlanNames(cs: ChatService): PlanNames {
-  const n = cs.metadata.name;
   return {
-    statefulSet: n,
-    dynamicConfigMap: `${n}-dynamic`,
-    staticConfigMap: (hash) => `${n}-static-${hash}`,
+    statefulSet: manifestNames.statefulSet(cs),
+    dynamicConfigMap: manifestNames.dynamicConfigMap(cs),
+    staticConfigMap: (hash) => manifestNames.staticConfigMap(cs, hash),
+  };
+}
+
+/** What the operator would apply for one side: its pod template and config hashes. */
+function desiredOf(side: PlanSide): { template: string; staticHash: string; restartHash: string } {
+  // Manifests carry owner references, which need a uid; files have none.
+  const cs = { ...side.cs, metadata: { ...side.cs.metadata, uid: side.cs.metadata.uid ?? 'plan' } };
+  const state = desiredState({
+    cs,
+    providers: side.providers ?? [],
+    rendered: side.rendered,
+    sourceSecrets: side.sourceSecrets ?? [],
+  });
+  const sts = state.objects.find((o: ManifestObject) => o.kind === 'StatefulSet') as
+    (ManifestObject & { spec?: { template?: unknown } }) | undefined;
+  return {
+    template: JSON.stringify(sts?.spec?.template ?? null),
+    staticHash: state.config.staticHash,
+    restartHash: state.config.restartHash,
   };
 }
 
@@ -142,7 +163,13 @@ function specChanges(from: ChatService, to: ChatService): SpecChange[] {
     'gates features only',
   );
   add('spec.rollout', f.rollout, t.rollout, 'none', 'applies to this and later rolls');
-  add('spec.nodeApi', f.nodeApi, t.nodeApi, 'none');
+  add(
+    'spec.nodeApi',
+    f.nodeApi,
+    t.nodeApi,
+    json(f.nodeApi?.basicAuth) === json(t.nodeApi?.basicAuth) ? 'none' : 'restart',
+    'the readiness check reads the node API credentials from the pod template',
+  );
   add('spec.expose', f.expose, t.expose, 'none', 'load-balancer objects change; no node restarts');
   return out;
 }
@@ -236,7 +263,7 @@ export function planChange(
   const n = names(side.cs);
   if (!from || !to) {
     const replicas = side.cs.spec.gms?.replicas ?? 1;
-    const hash = shortConfigHash(side.rendered.static);
+    const hash = desiredOf(side).staticHash;
     return {
       ...base,
       kind: to ? 'create' : 'delete',
@@ -263,12 +290,12 @@ export function planChange(
   }
   const options = diff(from.rendered.all, to.rendered.all);
   const spec = specChanges(from.cs, to.cs);
-  const staticFrom = configHash(from.rendered.static);
-  const staticTo = configHash(to.rendered.static);
-  const restartRequired =
-    options.some((c) => c.effect === 'restart') ||
-    spec.some((c) => c.effect === 'restart') ||
-    staticFrom !== staticTo;
+  const before = desiredOf(from);
+  const after = desiredOf(to);
+  // The operator restarts nodes exactly when the StatefulSet's pod template changes (OnDelete:
+  // a new revision), which the restart-required options, credentials, image, resources and
+  // port all reach. The option and field lists say why.
+  const restartRequired = before.template !== after.template;
   const dynamicChanged = configHash(from.rendered.dynamic) !== configHash(to.rendered.dynamic);
   const replicas = { from: from.cs.spec.gms?.replicas ?? 1, to: to.cs.spec.gms?.replicas ?? 1 };
   const plan: ChangePlan = {
@@ -279,17 +306,17 @@ export function planChange(
     restartRequired,
     dynamicChanged,
     replicas,
-    staticHash: {
-      from: shortConfigHash(from.rendered.static),
-      to: shortConfigHash(to.rendered.static),
-    },
+    staticHash: { from: before.staticHash, to: after.staticHash },
     steps: [],
   };
   const pre: Omit<PlanStep, 'n'>[] = [];
-  if (staticFrom !== staticTo || spec.some((c) => c.effect === 'restart'))
+  if (restartRequired)
     pre.push({
       action: 'apply-static-config',
-      text: `create ConfigMap ${n.staticConfigMap(plan.staticHash.to as string)} (immutable) and point the StatefulSet template at it; OnDelete: no node restarts yet`,
+      text:
+        before.staticHash !== after.staticHash
+          ? `create ConfigMap ${n.staticConfigMap(after.staticHash)} (immutable) and update the StatefulSet pod template; OnDelete: no node restarts yet`
+          : `update the StatefulSet pod template; OnDelete: no node restarts yet`,
     });
   if (dynamicChanged)
     pre.push({

@@ -102,6 +102,23 @@ describe('planChange', () => {
     expect(ep.options.every((c) => c.effect === 'restart')).toBe(true);
   });
 
+  it('node API credentials reach the pod template (readiness check): restart-required', () => {
+    const p = planChange(
+      side(cs()),
+      side(cs((s) => (s.nodeApi = { basicAuth: { secretRef: { name: 'gms-node-api' } } }))),
+    );
+    expect(p.restartRequired).toBe(true);
+    expect(p.spec).toEqual([expect.objectContaining({ field: 'spec.nodeApi', effect: 'restart' })]);
+  });
+
+  it('names the hash-named static ConfigMap and the StatefulSet the operator applies', () => {
+    const p = planChange(side(cs()), side(cs((s) => (s.chat!.enable_notification_mode = false))));
+    expect(p.steps[0]?.text).toMatch(
+      /ConfigMap customer-support-static-[0-9a-f]{10} \(immutable\)/,
+    );
+    expect(p.staticHash.from).not.toBe(p.staticHash.to);
+  });
+
   it('a rollout-settings change restarts nothing', () => {
     const p = planChange(side(cs()), side(cs((s) => (s.rollout = { drainTimeout: '5s' }))));
     expect(p.restartRequired).toBe(false);
