@@ -6,7 +6,8 @@
  */
 import type { ChatService } from '../../../src/api/types.js';
 import type { NodeApiClient, NodeStatus, NodeTarget } from '../../../src/operator/nodeapi/index.js';
-import { RolloutExecutor, type RolloutOutcome } from '../../../src/operator/rollout/executor.js';
+import type { RolloutExecutor} from '../../../src/operator/rollout/executor.js';
+import { type RolloutOutcome } from '../../../src/operator/rollout/executor.js';
 import type { DeleteOptions, KubeClient } from '../../../src/operator/runtime/kube/client.js';
 import { HttpKubeClient, MERGE_PATCH } from '../../../src/operator/runtime/kube/client.js';
 import { RESOURCES } from '../../../src/operator/runtime/kube/resources.js';
