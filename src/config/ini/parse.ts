@@ -22,9 +22,10 @@
  * - Control characters (NUL, NEL, U+2028 ...) are an `ini-encoding` error, reported once a line.
  *
  * Columns count UTF-16 code units (the LSP and SARIF default). The parser never throws and runs
- * in time linear in the input: a single forward scan, no regular expressions.
+ * in time linear in the input: one forward pass (native indexOf for line ends, one
+ * single-character-class regex for control characters), no backtracking.
  */
-import { isLineBreakingOrControl, printable } from './safety.js';
+import { printable } from './safety.js';
 import type { IniDocument, IniEntry, IniProblem, IniSection, Position } from './types.js';
 
 /** After this many problems the parser stops reporting (a binary file would flood the output). */
@@ -34,6 +35,14 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
+
+/**
+ * Characters that end a line for some reader or do not belong in a text file (the same set as
+ * isLineBreakingOrControl in ./safety.ts, minus LF and CR, which end lines here). One character
+ * class, no backtracking.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 function isBlank(code: number): boolean {
   return code === SPACE || code === TAB;
@@ -50,24 +59,42 @@ class Parser {
 
   constructor(private readonly text: string) {}
 
+  /** Start index and number of the current line (columns are `index - lineStart + 1`). */
+  private lineStart = 0;
+  private lineNo = 0;
+
   parse(): IniDocument {
     const text = this.text;
     const n = text.length;
     let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let line = 0;
+    // Next LF, CR and control character at or after i, found with native searches and looked
+    // for again only once passed: every character is examined a constant number of times.
+    let lf = -2;
+    let cr = -2;
+    let ctl = -2;
     for (;;) {
-      let j = i;
-      while (j < n) {
-        const c = text.charCodeAt(j);
-        if (c === LF || c === CR) break;
-        j++;
+      if (lf !== -1 && lf < i) lf = text.indexOf('\n', i);
+      if (cr !== -1 && cr < i) cr = text.indexOf('\r', i);
+      const j = lf === -1 ? (cr === -1 ? n : cr) : cr === -1 ? lf : Math.min(lf, cr);
+      if (ctl !== -1 && ctl < i) {
+        CONTROL_RE.lastIndex = i;
+        ctl = CONTROL_RE.exec(text)?.index ?? -1;
       }
-      line++;
-      this.line(i, j, line);
+      this.lineStart = i;
+      this.lineNo++;
+      this.line(i, j, ctl !== -1 && ctl < j ? ctl : -1);
       if (j >= n) break;
       i = text.charCodeAt(j) === CR && text.charCodeAt(j + 1) === LF ? j + 2 : j + 1;
     }
     return this.doc;
+  }
+
+  private col(index: number): number {
+    return index - this.lineStart + 1;
+  }
+
+  private pos(index: number): Position {
+    return { line: this.lineNo, column: index - this.lineStart + 1 };
   }
 
   private problem(p: IniProblem): void {
@@ -85,24 +112,18 @@ class Parser {
     }
   }
 
-  /** Handle the line text[start, end). Columns are `index - start + 1`. */
-  private line(start: number, end: number, line: number): void {
+  /** Handle the line text[start, end); `control` is the first control character in it, or -1. */
+  private line(start: number, end: number, control: number): void {
     const text = this.text;
-    const col = (index: number): number => index - start + 1;
-    const pos = (index: number): Position => ({ line, column: col(index) });
-
-    for (let k = start; k < end; k++) {
-      const c = text.charCodeAt(k);
-      if (isLineBreakingOrControl(c)) {
-        this.problem({
-          rule: 'ini-encoding',
-          severity: 'error',
-          message: `control character U+${c.toString(16).toUpperCase().padStart(4, '0')} in the line (binary file, or a value that was pasted with it)`,
-          line,
-          column: col(k),
-        });
-        break;
-      }
+    if (control !== -1) {
+      const c = text.charCodeAt(control);
+      this.problem({
+        rule: 'ini-encoding',
+        severity: 'error',
+        message: `control character U+${c.toString(16).toUpperCase().padStart(4, '0')} in the line (binary file, or a value that was pasted with it)`,
+        line: this.lineNo,
+        column: this.col(control),
+      });
     }
 
     let a = start;
@@ -113,20 +134,15 @@ class Parser {
     const first = text.charCodeAt(a);
     if (first === 0x3b /* ; */ || first === 0x23 /* # */) return; // comment
     if (first === 0x5b /* [ */) {
-      this.header(a, b, line, col, pos);
+      this.header(a, b);
       return;
     }
-    this.entry(a, b, line, col, pos);
+    this.entry(a, b);
   }
 
-  private header(
-    a: number,
-    b: number,
-    line: number,
-    col: (i: number) => number,
-    pos: (i: number) => Position,
-  ): void {
+  private header(a: number, b: number): void {
     const text = this.text;
+    const line = this.lineNo;
     let close = -1;
     for (let k = a + 1; k < b; k++) {
       if (text.charCodeAt(k) === 0x5d /* ] */) {
@@ -147,7 +163,7 @@ class Parser {
         severity: 'error',
         message: `section header "${printable(text.slice(a, b))}" is missing the closing "]"`,
         line,
-        column: col(b),
+        column: this.col(b),
       });
     } else {
       let r = close + 1;
@@ -159,7 +175,7 @@ class Parser {
           severity: 'error',
           message: `unexpected text "${printable(text.slice(r, b), 40)}" after the section header (only a ; or # comment may follow "]")`,
           line,
-          column: col(r),
+          column: this.col(r),
         });
       }
     }
@@ -169,7 +185,7 @@ class Parser {
         severity: 'error',
         message: 'section name is empty',
         line,
-        column: col(a + 1),
+        column: this.col(a + 1),
       });
     } else if (name.includes('[')) {
       this.problem({
@@ -177,13 +193,13 @@ class Parser {
         severity: 'error',
         message: `section name "${printable(name)}" contains "["`,
         line,
-        column: col(s + name.indexOf('[')),
+        column: this.col(s + name.indexOf('[')),
       });
     }
 
     // Even a malformed header opens a section, so the entries below it are neither lost nor
     // attributed to the previous section.
-    const section: IniSection = { name, pos: pos(s), entries: [] };
+    const section: IniSection = { name, pos: this.pos(s), entries: [] };
     const earlier = this.firstHeader.get(name);
     if (earlier) {
       this.problem({
@@ -191,7 +207,7 @@ class Parser {
         severity: 'warning',
         message: `section [${printable(name)}] is already declared at line ${earlier.pos.line}; its keys are merged into it`,
         line,
-        column: col(s),
+        column: this.col(s),
       });
     } else {
       this.firstHeader.set(name, section);
@@ -200,14 +216,9 @@ class Parser {
     this.current = section;
   }
 
-  private entry(
-    a: number,
-    b: number,
-    line: number,
-    col: (i: number) => number,
-    pos: (i: number) => Position,
-  ): void {
+  private entry(a: number, b: number): void {
     const text = this.text;
+    const line = this.lineNo;
     let eq = -1;
     for (let k = a; k < b; k++) {
       if (text.charCodeAt(k) === 0x3d /* = */) {
@@ -225,7 +236,7 @@ class Parser {
           `expected "key=value", a "[section]" header or a ";" comment, found "${printable(content, 40)}"` +
           (colon > 0 ? ' (GMS options use "=", not ":")' : ''),
         line,
-        column: col(a),
+        column: this.col(a),
       });
       return;
     }
@@ -237,7 +248,7 @@ class Parser {
         severity: 'error',
         message: 'missing key before "="',
         line,
-        column: col(eq),
+        column: this.col(eq),
       });
       return;
     }
@@ -248,8 +259,8 @@ class Parser {
       section: sectionName,
       key: text.slice(a, ke),
       value: text.slice(vs, b),
-      keyPos: pos(a),
-      valuePos: pos(vs),
+      keyPos: this.pos(a),
+      valuePos: this.pos(vs),
     };
 
     let keys = this.seenKeys.get(sectionName);
