@@ -64,29 +64,55 @@ export async function validatePaths(
   const checkers = opts.checkers ?? [];
   const claims = (f: string) => checkers.some((c) => c.claims(f));
   const { files, errors } = resolveInputs(paths, { exclude: opts.exclude, claims, cwd: opts.cwd });
-  const ioErrors: InputError[] = [...errors];
-  const collector = newCollector();
-  const perFile: Diagnostic[][] = [];
-  const texts = new Map<string, string>();
-  const order = new Map<string, number>();
-  let fileCount = 0;
-  let documents = 0;
-
+  const run = new ValidationRun(opts);
+  run.ioErrors.push(...errors);
   for (const input of files) {
     const shown = input.stdin ? (opts.stdinFilename ?? '-') : input.file;
     const read: ReadResult = input.stdin
       ? await readStdin(maxBytes, opts.stdin)
       : readInputFile(input.fsPath!, maxBytes);
+    await run.addRead(shown, read, input);
+  }
+  return run.finish();
+}
+
+/**
+ * Validate texts already in memory (`file` is only a name: its extension picks YAML or INI).
+ * Used by tests and by embedders that hold manifests as strings.
+ */
+export async function validateTexts(
+  inputs: readonly { file: string; text: string }[],
+  opts: EngineOptions = {},
+): Promise<EngineResult> {
+  const run = new ValidationRun(opts);
+  for (const i of inputs) await run.addText(i.file, i.text, { explicit: true });
+  return run.finish();
+}
+
+/** The state of one validation over many inputs; rules run once, in finish(). */
+class ValidationRun {
+  readonly ioErrors: InputError[] = [];
+  private readonly collector = newCollector();
+  private readonly perFile: Diagnostic[] = [];
+  private readonly texts = new Map<string, string>();
+  private readonly order = new Map<string, number>();
+  private documents = 0;
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  async addRead(
+    shown: string,
+    read: ReadResult,
+    input: Pick<InputFile, 'explicit' | 'stdin'>,
+  ): Promise<void> {
+    const maxBytes = this.opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (read.kind === 'error') {
-      ioErrors.push({ file: shown, message: read.message });
-      continue;
+      this.ioErrors.push({ file: shown, message: read.message });
+      return;
     }
-    fileCount++;
-    order.set(shown, order.size);
-    const out: Diagnostic[] = [];
-    perFile.push(out);
     if (read.kind === 'too-large') {
-      out.push({
+      this.count(shown);
+      this.perFile.push({
         file: shown,
         line: 1,
         column: 1,
@@ -94,19 +120,27 @@ export async function validatePaths(
         rule: 'file-too-large',
         message: `the file is ${read.size} bytes, over the ${maxBytes}-byte cap (--max-file-size)`,
       });
-      continue;
+      return;
     }
     const decoded = decodeText(shown, read.bytes);
     if (!decoded.ok) {
-      out.push(decoded.diagnostic);
-      continue;
+      this.count(shown);
+      this.perFile.push(decoded.diagnostic);
+      return;
     }
-    const text = decoded.text;
-    texts.set(shown, text);
+    await this.addText(shown, decoded.text, input);
+  }
 
-    const checker = checkers.find((c) => c.claims(shown));
+  async addText(
+    shown: string,
+    text: string,
+    input: Pick<InputFile, 'explicit' | 'stdin'>,
+  ): Promise<void> {
+    const out = this.perFile;
+    const checker = (this.opts.checkers ?? []).find((c) => c.claims(shown));
     if (checker) {
-      documents++;
+      this.count(shown, text);
+      this.documents++;
       try {
         out.push(...(await checker.check(shown, text)));
       } catch (err) {
@@ -119,54 +153,74 @@ export async function validatePaths(
           message: `the ${checker.id} checker failed: ${err instanceof Error ? err.message : String(err)}`,
         });
       }
-      continue;
+      return;
     }
 
     const format = formatOfName(shown) ?? sniffFormat(text);
     if (format === 'ini') {
       // A walked .cfg that is not INI (haproxy.cfg without its checker) is not ours.
       if (!input.explicit && !input.stdin && sniffFormat(text) !== 'ini' && text.trim() !== '') {
-        bumpSkipped(collector.skipped, '(not a GMS INI file)');
-        fileCount--;
-        order.delete(shown);
-        continue;
+        bumpSkipped(this.collector.skipped, '(not a GMS INI file)');
+        return;
       }
-      documents++;
-      const r = validateIniText(shown, text, { gmsVersion: opts.gmsVersion });
+      this.count(shown, text);
+      this.documents++;
+      const r = validateIniText(shown, text, { gmsVersion: this.opts.gmsVersion });
       out.push(...r.diagnostics);
       if (r.empty) out.push(emptyDiagnostic(shown, 'no [section] and no key=value'));
-      continue;
+      return;
     }
 
+    this.count(shown, text);
     const src = new YamlSource(shown, text);
-    documents += src.documentCount;
+    this.documents += src.documentCount;
     out.push(...src.diagnostics);
     if (src.documentCount === 0 && src.diagnostics.length === 0)
       out.push(emptyDiagnostic(shown, 'no YAML document'));
     for (const doc of src.documents) {
       if (doc.data === undefined) continue;
-      collect(collector, doc.data, shown, (path, at) => src.locate(doc.index, path, at));
+      collect(this.collector, doc.data, shown, (path, at) => src.locate(doc.index, path, at));
     }
   }
 
-  const model = collector.model;
-  const ruleDiagnostics = runRules(model, {
-    schema: apiSchemaValidator(),
-    missingProvider: opts.missingProvider,
-  });
-  const all = [...perFile.flat(), ...ruleDiagnostics];
-  all.sort(
-    (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || compareDiagnostics(a, b),
-  );
-  const sources = new Map<string, string>();
-  for (const d of all) {
-    const t = texts.get(d.file);
-    if (t !== undefined) sources.set(d.file, t);
+  private count(shown: string, text?: string): void {
+    if (!this.order.has(shown)) this.order.set(shown, this.order.size);
+    if (text !== undefined) this.texts.set(shown, text);
   }
-  const { errors: errorCount, warnings } = countSeverities(all);
-  const summary: ValidationSummary = { files: fileCount, documents, errors: errorCount, warnings };
-  if (Object.keys(collector.skipped).length > 0) summary.skipped = collector.skipped;
-  return { diagnostics: all, summary, ioErrors, sources, model, files: [...order.keys()] };
+
+  finish(): EngineResult {
+    const model = this.collector.model;
+    const ruleDiagnostics = runRules(model, {
+      schema: apiSchemaValidator(),
+      missingProvider: this.opts.missingProvider,
+    });
+    const order = this.order;
+    const all = [...this.perFile, ...ruleDiagnostics];
+    all.sort(
+      (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || compareDiagnostics(a, b),
+    );
+    const sources = new Map<string, string>();
+    for (const d of all) {
+      const t = this.texts.get(d.file);
+      if (t !== undefined) sources.set(d.file, t);
+    }
+    const { errors, warnings } = countSeverities(all);
+    const summary: ValidationSummary = {
+      files: order.size,
+      documents: this.documents,
+      errors,
+      warnings,
+    };
+    if (Object.keys(this.collector.skipped).length > 0) summary.skipped = this.collector.skipped;
+    return {
+      diagnostics: all,
+      summary,
+      ioErrors: this.ioErrors,
+      sources,
+      model,
+      files: [...order.keys()],
+    };
+  }
 }
 
 function emptyDiagnostic(file: string, what: string): Diagnostic {

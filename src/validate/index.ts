@@ -4,7 +4,7 @@
  */
 export type { Diagnostic, Severity, ValidationSummary } from './diagnostic.js';
 export { compareDiagnostics, countSeverities } from './diagnostic.js';
-export { validatePaths, type EngineOptions, type EngineResult } from './engine.js';
+export { validatePaths, validateTexts, type EngineOptions, type EngineResult } from './engine.js';
 export {
   validateObjects,
   type ObjectsInput,

@@ -20,6 +20,9 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { Path, Position } from './path.js';
 import { segmentMatches } from './path.js';
 
+const NULL_KEY_BLOCK = /^[ \t-]*(?:null|Null|NULL|~)?[ \t]*:(?:[ \t]|$)/m;
+const NULL_KEY_FLOW = /[{,][ \t]*(?:null|Null|NULL|~)?[ \t]*:(?:[ \t]|$)/;
+
 /** Aliases a document may expand before it is called a "billion laughs" document. */
 export const MAX_ALIAS_COUNT = 100;
 /** Collections nested deeper than this are refused (and never reach recursive rules). */
@@ -50,17 +53,26 @@ export class YamlSource {
   documentCount = 0;
   readonly documents: YamlDocument[] = [];
 
+  /** `fast: false` skips the js-yaml pre-check (tests compare both paths). */
   constructor(
     readonly file: string,
     readonly text: string,
+    opts: { fast?: boolean } = {},
   ) {
-    if (!this.fastParse()) this.fullParse();
+    if (opts.fast === false || !this.fastParse()) this.fullParse();
+  }
+
+  /** Whether the documents came from the js-yaml fast path. */
+  get fast(): boolean {
+    return this.full === undefined && !this.fullFailed;
   }
 
   /** js-yaml pre-check: true when it accepted the file (documents filled), false to fall back. */
   private fastParse(): boolean {
     // Directives (%YAML 1.1, %TAG) change how scalars resolve: leave them to the authority.
     if (/^%/m.test(this.text)) return false;
+    // A null key (`null: x`, `~: x`, `: x`) becomes "null" in js-yaml but "" in `yaml`.
+    if (NULL_KEY_BLOCK.test(this.text) || NULL_KEY_FLOW.test(this.text)) return false;
     let docs: unknown[];
     try {
       docs = loadAll(this.text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: MAX_DEPTH });
@@ -104,7 +116,7 @@ export class YamlSource {
       );
       return;
     }
-    this.full = { docs, lc, nonEmpty: docs.filter((d) => d.contents !== null) };
+    this.full = { docs, lc, nonEmpty: docs.filter((d) => !isNullDocument(d)) };
   }
 
   private fullParse(): void {
@@ -114,7 +126,7 @@ export class YamlSource {
     this.documentCount = full.docs.length;
     let i = 0;
     for (const doc of full.docs) {
-      if (doc.contents === null) {
+      if (isNullDocument(doc)) {
         for (const e of doc.errors as unknown as YamlError[])
           this.pushYamlError(e, full.lc, 'error');
         continue;
@@ -247,12 +259,18 @@ function child(
   return undefined;
 }
 
+/** An empty document (`---` alone) or a null one: js-yaml yields null for both and so do we. */
+function isNullDocument(doc: Document.Parsed): boolean {
+  const c = doc.contents;
+  return c === null || (isScalar(c) && c.value === null && !c.anchor);
+}
+
 function duplicateKeyName(text: string, pos: [number, number] | undefined): string {
   if (!pos) return 'map keys must be unique';
-  const raw = text.slice(pos[0], Math.min(pos[1], pos[0] + 80)).split(/[\r\n]/)[0] ?? '';
-  const key = raw.replace(/\s*:.*$/, '').trim();
-  return key
-    ? `"${key}" appears more than once in this mapping; the last one would silently win`
+  const rest = text.slice(pos[0], pos[0] + 200).split(/[\r\n]/)[0] ?? '';
+  const key = rest.replace(/\s*:(\s.*)?$/, '').trim();
+  return key && key.length <= 100
+    ? `${/^["']/.test(key) ? key : `"${key}"`} appears more than once in this mapping; the last one would silently win`
     : 'map keys must be unique';
 }
 
