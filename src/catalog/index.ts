@@ -106,9 +106,25 @@ const TEMPLATED = OPTIONS.filter(isTemplated);
  * written in the catalog (`fcm.<Event>.title`), and template instances (`fcm.Message.title`).
  */
 export function optionsNamed(name: string): readonly OptionSpec[] {
-  const exact = byName.get(name) ?? [];
-  const templated = TEMPLATED.filter((o) => o.name !== name && optionMatchesKey(o, name));
-  return templated.length === 0 ? exact : [...exact, ...templated];
+  const exact = byName.get(name);
+  if (exact) return exact;
+  const hit = templatedCache.get(name);
+  if (hit) return hit;
+  const templated = TEMPLATED.filter((o) => optionMatchesKey(o, name));
+  remember(templatedCache, name, templated);
+  return templated;
+}
+
+/**
+ * Memo tables for the look-ups the validator repeats over thousands of documents (the same
+ * keys again and again). Bounded: cleared when full, so arbitrary input cannot grow them.
+ */
+const CACHE_MAX = 4096;
+const templatedCache = new Map<string, readonly OptionSpec[]>();
+const suggestionCache = new Map<string, OptionSuggestion[]>();
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, value);
 }
 
 /** The catalog entry for `key` in `section`, when the key is valid there. */
@@ -178,5 +194,10 @@ export function suggestOption(key: string, section?: string): OptionSuggestion |
 /** Up to `limit` suggestions for `key`, best first (see suggestOption). */
 export function suggestOptions(key: string, section?: string, limit = 3): OptionSuggestion[] {
   const pattern = section === undefined ? undefined : patternOf(section);
-  return rankSuggestions(OPTIONS, key, pattern, limit);
+  const cacheKey = `${limit}\0${pattern ?? ''}\0${key}`;
+  const hit = suggestionCache.get(cacheKey);
+  if (hit) return hit.slice();
+  const found = rankSuggestions(OPTIONS, key, pattern, limit);
+  remember(suggestionCache, cacheKey, found);
+  return found.slice();
 }

@@ -22,24 +22,28 @@ export interface OptionSuggestion {
 /** Optimal string alignment distance, abandoning early once `limit` is exceeded. */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    let rowMin = Infinity;
+  // Three rolling rows (i-2, i-1, i) instead of a matrix: no allocation per cell.
+  let prev2 = new Int32Array(cols);
+  let prev = new Int32Array(cols);
+  let cur = new Int32Array(cols);
+  for (let j = 0; j < cols; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-      rowMin = Math.min(rowMin, v);
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj)
+        v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return d[rows - 1]![cols - 1]!;
+  return prev[cols - 1]!;
 }
 
 /** How far a key may be from a suggestion: 1 for short keys, about a quarter of longer ones. */
@@ -60,11 +64,14 @@ export function rankSuggestions(
   const threshold = suggestionThreshold(key);
   const lower = key.toLowerCase();
   const found: (OptionSuggestion & { order: number })[] = [];
-  options.forEach((option, order) => {
+  const candidates = candidatesOf(options);
+  let order = -1;
+  for (const { option, names } of candidates) {
+    order++;
     let best: { name: string; distance: number } | undefined;
-    for (const name of expandOptionNames(option)) {
+    for (const { name, lower: nameLower } of names) {
       const distance =
-        name === key ? 0 : Math.max(1, editDistance(lower, name.toLowerCase(), threshold));
+        name === key ? 0 : Math.max(1, editDistance(lower, nameLower, best?.distance ?? threshold));
       if (distance <= threshold && (!best || distance < best.distance)) best = { name, distance };
     }
     if (best) {
@@ -76,10 +83,30 @@ export function rankSuggestions(
         order,
       });
     }
-  });
+  }
   found.sort(
     (x, y) =>
       x.distance - y.distance || Number(y.inSection) - Number(x.inSection) || x.order - y.order,
   );
   return found.slice(0, limit).map(({ order: _order, ...s }) => s);
+}
+
+interface Candidate {
+  option: OptionSpec;
+  names: { name: string; lower: string }[];
+}
+
+const candidateCache = new WeakMap<readonly OptionSpec[], Candidate[]>();
+
+/** Every concrete name of every option, lower-cased once per catalog. */
+function candidatesOf(options: readonly OptionSpec[]): Candidate[] {
+  let c = candidateCache.get(options);
+  if (!c) {
+    c = options.map((option) => ({
+      option,
+      names: expandOptionNames(option).map((name) => ({ name, lower: name.toLowerCase() })),
+    }));
+    candidateCache.set(options, c);
+  }
+  return c;
 }
