@@ -56,6 +56,12 @@ cluster-down:
 cluster-status:
 	hack/cluster.sh status
 
+## crds, docs: regenerate crds/, schemas/ and docs/options.md from src/api + src/catalog
+## (ADR 0003; test/unit/api/drift.test.ts fails when they are stale), then sync the chart
+crds docs:
+	npm run generate
+	$(MAKE) chart-crds
+
 ## chart-crds: copy the generated crds/ into the Helm chart (the chart test fails on drift)
 chart-crds:
 	rm -f charts/gms-operator/crds/*.yaml
