@@ -69,11 +69,11 @@ export type RenderTarget = (input: RenderInput) => RenderOutcome | Promise<Rende
  */
 export const RENDER_TARGETS: Readonly<Record<string, (() => Promise<RenderTarget>) | undefined>> = {
   ini: async () => renderIniTarget,
-  nginx: undefined,
-  haproxy: undefined,
-  apache: undefined,
-  'ingress-nginx': undefined,
-  'gateway-api': undefined,
+  nginx: async () => (await import('./render-lb.js')).lbRenderTarget('nginx'),
+  haproxy: async () => (await import('./render-lb.js')).lbRenderTarget('haproxy'),
+  apache: async () => (await import('./render-lb.js')).lbRenderTarget('apache'),
+  'ingress-nginx': async () => (await import('./render-lb.js')).lbRenderTarget('ingress-nginx'),
+  'gateway-api': async () => (await import('./render-lb.js')).lbRenderTarget('gateway-api'),
 };
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -13,7 +13,9 @@ export interface CheckerLoader {
   load: () => Promise<readonly FileChecker[]>;
 }
 
-export const FILE_CHECKERS: readonly CheckerLoader[] = [];
+export const FILE_CHECKERS: readonly CheckerLoader[] = [
+  { id: 'lb', load: async () => [(await import('../../lb/lint/index.js')).lbConfigChecker] },
+];
 
 export async function loadFileCheckers(): Promise<FileChecker[]> {
   const loaded = await Promise.all(FILE_CHECKERS.map((c) => c.load()));
