@@ -102,7 +102,7 @@ describe('schema', () => {
   it('expands kind: List items and points into them', async () => {
     const item = chatService()
       .replace(/^/gm, '    ')
-      .replace(/^    apiVersion/, '  - apiVersion');
+      .replace(/^ {4}apiVersion/, '  - apiVersion');
     const list = `apiVersion: v1\nkind: List\nitems:\n${item.replace('enable_notification_mode: true', 'enable_notification_mode: maybe')}`;
     const d = await diagnostics(list);
     expect(rules(d)).toEqual(['option-type']);
