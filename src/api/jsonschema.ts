@@ -2,14 +2,18 @@
  * JSON Schemas (draft-07) of ChatService and PushProvider for editors (yaml-language-server)
  * and for the `schema` rule of `gmsctl validate` (ajv), rendered from the same model as the
  * CRDs. CEL rules of the CRDs have their JSON Schema equivalents next to them in the model;
- * the root-level ones (they read metadata.name) are added here.
+ * the root-level ones (they read metadata.name) become the metadata.name pattern here.
  */
-import { PROVIDER_NAME_PATTERN, SERVICE_NAME_PATTERN } from '../catalog/index.js';
+import { PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN } from '../catalog/index.js';
 import { chatServiceRoot, pushProviderRoot } from './crd.js';
 import { metadataJson } from './schema/common.js';
 import { toJsonSchema, type JsonObject, type SchemaNode } from './schema/model.js';
 import { API_GROUP_VERSION, KIND_CHAT_SERVICE, KIND_PUSH_PROVIDER } from './types.js';
-import { SERVICE_NAME_RULE_MESSAGE } from './schema/chatservice.js';
+import {
+  CHAT_SERVICE_NAME_MAX,
+  CHAT_SERVICE_NAME_PATTERN,
+  CHAT_SERVICE_NAME_RULE_MESSAGE,
+} from './schema/chatservice.js';
 import { PROVIDER_NAME_RULE_MESSAGE } from './schema/pushprovider.js';
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
@@ -40,29 +44,13 @@ function document(
 }
 
 export function chatServiceJsonSchema(): JsonObject {
-  return document(KIND_CHAT_SERVICE, 'chatservice.schema.json', chatServiceRoot(), metadataJson(), {
-    // CEL at the CRD root: without spec.serviceName, metadata.name is the chat service name.
-    if: {
-      type: 'object',
-      required: ['spec'],
-      properties: { spec: { not: { type: 'object', required: ['serviceName'] } } },
-    },
-    then: {
-      type: 'object',
-      properties: {
-        metadata: {
-          type: 'object',
-          properties: {
-            name: {
-              type: 'string',
-              pattern: SERVICE_NAME_PATTERN,
-              description: SERVICE_NAME_RULE_MESSAGE,
-            },
-          },
-        },
-      },
-    },
-  });
+  return document(
+    KIND_CHAT_SERVICE,
+    'chatservice.schema.json',
+    chatServiceRoot(),
+    metadataJson(CHAT_SERVICE_NAME_PATTERN, CHAT_SERVICE_NAME_RULE_MESSAGE, CHAT_SERVICE_NAME_MAX),
+    {},
+  );
 }
 
 export function pushProviderJsonSchema(): JsonObject {
@@ -70,7 +58,7 @@ export function pushProviderJsonSchema(): JsonObject {
     KIND_PUSH_PROVIDER,
     'pushprovider.schema.json',
     pushProviderRoot(),
-    metadataJson(PROVIDER_NAME_PATTERN, PROVIDER_NAME_RULE_MESSAGE),
+    metadataJson(PROVIDER_NAME_PATTERN, PROVIDER_NAME_RULE_MESSAGE, PROVIDER_NAME_MAX),
     {},
   );
 }

@@ -54,8 +54,16 @@ const quantityMap = (description: string): SchemaNode => ({
 const providerName = (description: string): SchemaNode =>
   str(description, { pattern: PROVIDER_NAME_PATTERN, maxLength: 32 });
 
-export const SERVICE_NAME_RULE_MESSAGE =
-  'metadata.name cannot be used as the chat service name ([chat.<name>], /service/chatV2/<name>: letters, digits, "-" and "_", at most 63, no dots); set spec.serviceName';
+/**
+ * A ChatService name names the GMS StatefulSet, its pods and the Services `<name>` and
+ * `<name>-nodes`: a DNS-1035 label (Service names start with a letter), at most 52 characters
+ * because StatefulSet pods get a controller-revision-hash label of name + 11 characters (limit
+ * 63; src/manifests MAX_STATEFULSET_NAME). Such a name is always a valid chat service name too,
+ * so spec.serviceName stays optional.
+ */
+export const CHAT_SERVICE_NAME_PATTERN = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
+export const CHAT_SERVICE_NAME_MAX = 52;
+export const CHAT_SERVICE_NAME_RULE_MESSAGE = `ChatService name must be a DNS-1035 label (lowercase letters, digits and "-", starting with a letter) of at most ${CHAT_SERVICE_NAME_MAX} characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes`;
 
 export function chatServiceSpec(): SchemaNode {
   return obj(
@@ -172,7 +180,8 @@ export function chatServiceSpec(): SchemaNode {
           cookieName: str(
             'Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.',
             {
-              pattern: '^[A-Za-z0-9_-]{1,64}$',
+              // same rule as src/lb/model.ts COOKIE_NAME (an HTTP cookie token the LB configs quote safely)
+              pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$',
             },
           ),
           crossSite: bool(
@@ -272,8 +281,8 @@ export function chatServiceStatus(): SchemaNode {
 export function chatServiceRootRules(): SchemaNode['x-kubernetes-validations'] {
   return [
     {
-      rule: `!has(self.spec) || has(self.spec.serviceName) || self.metadata.name.matches(${celRegex(SERVICE_NAME_PATTERN)})`,
-      message: SERVICE_NAME_RULE_MESSAGE,
+      rule: `self.metadata.name.size() <= ${CHAT_SERVICE_NAME_MAX} && self.metadata.name.matches(${celRegex(CHAT_SERVICE_NAME_PATTERN)})`,
+      message: CHAT_SERVICE_NAME_RULE_MESSAGE,
       fieldPath: '.metadata.name',
     },
   ];

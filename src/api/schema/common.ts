@@ -129,7 +129,7 @@ export function conditions(description: string): SchemaNode {
 }
 
 /** JSON Schema of `metadata` for editors (the API server validates metadata itself). */
-export function metadataJson(namePattern?: string, nameHint?: string): SchemaNode {
+export function metadataJson(namePattern?: string, nameHint?: string, nameMax = 253): SchemaNode {
   return {
     description: 'Standard object metadata.',
     type: 'object',
@@ -141,7 +141,7 @@ export function metadataJson(namePattern?: string, nameHint?: string): SchemaNod
           name: {
             type: 'string',
             minLength: 1,
-            maxLength: 253,
+            maxLength: nameMax,
             pattern: namePattern ?? DNS_SUBDOMAIN_PATTERN,
             ...(nameHint ? { description: nameHint } : {}),
           },

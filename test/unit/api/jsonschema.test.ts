@@ -120,9 +120,11 @@ describe('ChatService JSON Schema', () => {
     );
   });
 
-  it('needs spec.serviceName when metadata.name is not a chat service name', () => {
+  it('needs a name the StatefulSet and Services can carry (DNS-1035 label, at most 52)', () => {
     expect(errorsOf(cs, chatService({}, 'a.b'))).toContain('/metadata/name pattern');
-    expect(errorsOf(cs, chatService({ serviceName: 'ab' }, 'a.b'))).toEqual([]);
+    expect(errorsOf(cs, chatService({}, '1chat'))).toContain('/metadata/name pattern');
+    expect(errorsOf(cs, chatService({}, 'a'.repeat(53)))).toContain('/metadata/name maxLength');
+    expect(errorsOf(cs, chatService({}, 'a'.repeat(52)))).toEqual([]);
   });
 
   it('accepts replicas 1 with DetachReattach (the operator refuses it at runtime)', () => {
