@@ -20,6 +20,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
+  loadYaml,
   type KubernetesObject,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
@@ -65,7 +66,7 @@ export interface ExecResult {
 function execTool(
   bin: string,
   args: string[],
-  input?: string,
+  input?: string | Buffer,
   timeoutMs = 120_000,
 ): Promise<ExecResult> {
   return new Promise((resolvePromise, reject) => {
@@ -90,7 +91,7 @@ function execTool(
 }
 
 /** Runs the cached kubectl against the test cluster; never throws on a non-zero exit. */
-export function kubectl(args: string[], input?: string): Promise<ExecResult> {
+export function kubectl(args: string[], input?: string | Buffer): Promise<ExecResult> {
   return execTool(toolPaths().kubectl, args, input);
 }
 
@@ -121,11 +122,22 @@ export function crdFiles(dir = join(REPO_ROOT, 'crds')): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Server-side apply of an object with the test field manager (force: tests own what they apply). */
+/**
+ * Server-side apply of a wire-format object (as read from YAML/JSON) with the test field manager
+ * (force: tests own what they apply).
+ *
+ * KubernetesObjectApi serializes built-in kinds through client-node's generated models, which
+ * read TypeScript property names: a raw object's `x-kubernetes-int-or-string`, `enum`,
+ * `default`, `$ref`, ... have other TypeScript names (`x_kubernetes_int_or_string`, `_enum`,
+ * `_default`, `ref`) and are dropped silently (a CRD applied raw lost every enum and
+ * x-kubernetes-* marker and failed structural validation). loadYaml maps wire names to model
+ * names first (JSON is YAML).
+ */
 export async function apply<T extends KubernetesObject>(kc: KubeConfig, obj: T): Promise<T> {
   const client = KubernetesObjectApi.makeApiClient(kc);
+  const typed = loadYaml<T>(JSON.stringify(obj));
   return client.patch(
-    obj,
+    typed,
     undefined,
     undefined,
     TEST_FIELD_MANAGER,

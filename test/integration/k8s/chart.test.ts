@@ -335,7 +335,7 @@ describe('helm template', () => {
   });
 
   it('watchNamespaces renders one Role per namespace, no ClusterRole for them, and scopes the webhook', async () => {
-    const objs = await template(['--set', 'watchNamespaces={team-a,team-b,team-a}']);
+    const objs = await template(['--set', 'watchNamespaces={team-a,team-b}']);
     expect(find(objs, 'ClusterRole', 'gms-gms-operator')).toHaveLength(0);
     expect(find(objs, 'ClusterRoleBinding', 'gms-gms-operator')).toHaveLength(0);
     const roles = find(objs, 'Role', 'gms-gms-operator');
