@@ -169,15 +169,17 @@ describe('CEL and schema rules (server-side dry-run)', () => {
     await expectAccepted(chatService('svc', { serviceName: 'Customer_Support-2' }));
   });
 
-  it('rejects a metadata.name unusable as the chat service name unless spec.serviceName is set', async () => {
-    // A valid Kubernetes name with a dot cannot be a GMS section name.
-    const dotted = chatService('support.v2');
-    await expectRejected(
-      dotted,
-      'metadata.name cannot be used as the chat service name',
-      /set spec\.serviceName/,
-    );
-    await expectAccepted(chatService('support.v2', { serviceName: 'support-v2' }));
+  it('rejects a ChatService name that cannot name its StatefulSet and Services (DNS-1035, at most 52)', async () => {
+    // Valid Kubernetes object names, but not as the name of a StatefulSet whose pods carry a
+    // controller-revision-hash label of name + 11 characters, nor of a Service.
+    for (const bad of ['support.v2', '2nd-line', 'a'.repeat(53)]) {
+      await expectRejected(
+        chatService(bad, { serviceName: 'support' }),
+        'ChatService name must be a DNS-1035 label',
+        /at most 52 characters/,
+      );
+    }
+    await expectAccepted(chatService('a'.repeat(52)));
   });
 
   it('rejects PushProvider names that are not short letters-and-digits', async () => {
