@@ -3,8 +3,10 @@
  *
  * The field names are the contract of ../shared/DESIGN.md ("API"): fields may be added where
  * users need them, never renamed. JSON Schemas and CRDs are generated from these types plus the
- * option catalog (src/api/schema.ts, src/api/crd.ts), so a field added here must also be added
- * to the schema builder; the drift test in test/unit/api catches the CRD side.
+ * option catalog (src/api/schema/*.ts, rendered by src/api/crd.ts and src/api/jsonschema.ts;
+ * `npm run generate`, ADR 0003), so a field added here must also be added to the schema builder:
+ * test/unit/api/types-coverage.test.ts fails until it is, and test/unit/api/drift.test.ts fails
+ * until crds/ and schemas/ are regenerated.
  */
 
 import { PUSH_ENABLED_VALUES, PUSH_EVENT_NAMES } from '../catalog/index.js';
