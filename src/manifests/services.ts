@@ -1,0 +1,61 @@
+/**
+ * Two Services per ChatService:
+ * - <name>-nodes, headless, governs the StatefulSet: each node gets the DNS name
+ *   <name>-<i>.<name>-nodes.<ns>.svc (src/lb/backends.ts), which the load balancers and the
+ *   rollout's node API calls use. publishNotReadyAddresses: a node that is starting or
+ *   detached still resolves (the node API must be reachable to reattach it).
+ * - <name>, the client Service, over Ready nodes only, sticky by client address: CometD long
+ *   polls must end on the node that holds the session (DESIGN.md, "Load balancers keep CometD
+ *   sessions on one node"); 3 h covers a long chat.
+ */
+import type { ChatService } from '../api/types.js';
+import { gmsPort } from '../lb/backends.js';
+import { names, objectMeta, selectorLabels } from './meta.js';
+import type { ManifestObject } from './types.js';
+
+export function headlessService(cs: ChatService): ManifestObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: objectMeta(cs, names.headlessService(cs), 'gateway'),
+    spec: {
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+      selector: selectorLabels(cs),
+      ports: [{ name: 'http', port: gmsPort(cs), targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
+
+export function clientService(cs: ChatService): ManifestObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: objectMeta(cs, names.clientService(cs), 'gateway'),
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(cs),
+      sessionAffinity: 'ClientIP',
+      sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+      ports: [{ name: 'http', port: gmsPort(cs), targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
+
+/**
+ * At most one node down through voluntary disruptions (node drains): the same bound the
+ * rollout keeps ("never more than one node detached").
+ */
+export function podDisruptionBudget(cs: ChatService): ManifestObject {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: objectMeta(cs, names.podDisruptionBudget(cs), 'gateway'),
+    spec: {
+      maxUnavailable: 1,
+      selector: { matchLabels: selectorLabels(cs) },
+      // A node that never became Ready may be evicted (it serves nothing).
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  };
+}
