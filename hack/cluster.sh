@@ -5,8 +5,8 @@
 # it adds kube-controller-manager, kube-scheduler and kwok with fake Nodes (§4, §5), so
 # Deployments and StatefulSets get pods that become Running and Ready (no containers run).
 #
-#   hack/cluster.sh up [--full] [--nodes N] [--dir DIR] [--owner-pid PID]
-#   hack/cluster.sh down   [--dir DIR]
+#   hack/cluster.sh up [--full] [--nodes N] [--dir DIR] [--owner-pid PID [--ephemeral]]
+#   hack/cluster.sh down   [--dir DIR] [--purge]
 #   hack/cluster.sh status [--dir DIR]
 #   hack/cluster.sh env    [--dir DIR]      # prints KUBECONFIG=... (eval-able)
 #
@@ -15,7 +15,8 @@
 # engineer or test run) coexist. Every process runs in its own process group with a pid file;
 # `down` stops the groups (TERM, then KILL) and checks nothing is left. `up` tears down what it
 # started if it fails or is interrupted. --owner-pid starts a watchdog that runs `down` when
-# that process exits, so a test runner killed with SIGKILL leaves no control plane behind.
+# that process exits, so a test runner killed with SIGKILL leaves no control plane behind
+# (with --ephemeral the watchdog also deletes DIR: `down --purge`).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,13 +36,17 @@ FULL=0
 NODES="${GMS_CLUSTER_NODES:-3}"
 DIR="${GMS_CLUSTER_DIR:-$ROOT/.cache/cluster}"
 OWNER=""
+PURGE=0
+EPHEMERAL=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) FULL=1 ;;
     --nodes) NODES="$2"; shift ;;
     --dir) DIR="$2"; shift ;;
     --owner-pid) OWNER="$2"; shift ;;
-    *) die "unknown argument: $1 (usage: $0 up [--full] [--nodes N] [--dir DIR] [--owner-pid PID] | down | status | env)" ;;
+    --ephemeral) EPHEMERAL=1 ;;
+    --purge) PURGE=1 ;;
+    *) die "unknown argument: $1 (usage: $0 up [--full] [--nodes N] [--dir DIR] [--owner-pid PID [--ephemeral]] | down [--purge] | status | env)" ;;
   esac
   shift
 done
@@ -116,7 +121,8 @@ down() {
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     stop "${COMPONENTS[$i]}"
   done
-  rm -rf "$DIR/etcd-data" "$DIR/kcm-certs" "$DIR/scheduler-certs" "$DIR/state.env"
+  # Keep the logs for a post-mortem; a kubeconfig of a stopped cluster would only mislead.
+  rm -rf "$DIR/etcd-data" "$DIR/kcm-certs" "$DIR/scheduler-certs" "$DIR/certs" "$DIR/state.env" "$KUBECONFIG_FILE"
   # Nothing may be left: a process whose arguments name this cluster's files is a leak.
   local left
   left="$(pgrep -f -- "$DIR/(etcd-data|certs|kubeconfig)" 2>/dev/null | grep -vx "$$" || true)"
@@ -374,10 +380,12 @@ start_watchdog() {
   local owner="$1"
   # A detached loop: when the owner (e.g. the vitest process) is gone, tear everything down.
   # `down` stops the watchdog first; the watchdog's own `down` (same pid after exec) skips that.
+  local purge=()
+  [ "$EPHEMERAL" = 1 ] && purge=(--purge)
   setsid bash -c '
     while kill -0 "$1" 2>/dev/null && ! grep -q "^[0-9]* (.*) Z" "/proc/$1/stat" 2>/dev/null; do sleep 1; done
-    exec "$3" down --dir "$2"
-  ' watchdog "$owner" "$DIR" "$SELF" </dev/null >>"$DIR/watchdog.log" 2>&1 &
+    shift 2; exec "$@"
+  ' watchdog "$owner" "$DIR" "$SELF" down --dir "$DIR" "${purge[@]}" </dev/null >>"$DIR/watchdog.log" 2>&1 &
   echo $! >"$PIDS/watchdog.pid"
 }
 
@@ -459,12 +467,17 @@ case "$cmd" in
   up) up ;;
   down)
     down
-    log "stopped; nothing left running from $DIR"
+    if [ "$PURGE" = 1 ]; then
+      rm -rf "$DIR"
+      log "stopped; nothing left running, $DIR removed"
+    else
+      log "stopped; nothing left running from $DIR (logs kept)"
+    fi
     ;;
   status) status ;;
   env)
     [ -f "$DIR/state.env" ] || die "no control plane in $DIR (make cluster-up)"
     sed 's/^/export /' "$DIR/state.env"
     ;;
-  *) die "usage: $0 up [--full] [--nodes N] [--dir DIR] [--owner-pid PID] | down | status | env" ;;
+  *) die "usage: $0 up [--full] [--nodes N] [--dir DIR] [--owner-pid PID [--ephemeral]] | down [--purge] | status | env" ;;
 esac

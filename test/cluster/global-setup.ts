@@ -11,7 +11,7 @@
  *   (SIGKILL, a crash), so no run leaves processes or ports behind.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,16 +62,15 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 
   const dir = mkdtempSync(join(tmpdir(), 'gms-cluster-'));
   const script = join(REPO_ROOT, 'hack', 'cluster.sh');
+  const keepLogs = process.env.GMS_KEEP_CLUSTER_LOGS === '1';
   const down = async (): Promise<void> => {
-    try {
-      await run(script, ['down', '--dir', dir], { cwd: REPO_ROOT });
-    } finally {
-      if (process.env.GMS_KEEP_CLUSTER_LOGS !== '1') rmSync(dir, { recursive: true, force: true });
-    }
+    await run(script, ['down', '--dir', dir, ...(keepLogs ? [] : ['--purge'])], { cwd: REPO_ROOT });
   };
   const started = Date.now();
   try {
-    await run(script, ['up', '--full', '--dir', dir, '--owner-pid', String(process.pid)], {
+    // --owner-pid: the script's watchdog tears it down if this process dies without teardown.
+    const owner = ['--owner-pid', String(process.pid), ...(keepLogs ? [] : ['--ephemeral'])];
+    await run(script, ['up', '--full', '--dir', dir, ...owner], {
       cwd: REPO_ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });
