@@ -72,6 +72,19 @@ export const APACHE_CONF = `{{banner}}
 </IfModule>
 {{/each}}
 
+# Every held long poll and every WebSocket occupies one worker thread while it lasts; when the
+# threads run out, the event MPM closes idle keep-alive connections (clients see resets). Size
+# MaxRequestWorkers above the number of concurrent CometD sessions.
+<IfModule mpm_event_module>
+    StartServers 4
+    ServerLimit 16
+    ThreadsPerChild 64
+    ThreadLimit 64
+    MaxRequestWorkers 1024
+    MinSpareThreads 128
+    MaxSpareThreads 512
+</IfModule>
+
 ServerName {{serverName}}
 PidFile {{runDir}}/httpd.pid
 DefaultRuntimeDir {{runDir}}
@@ -82,6 +95,9 @@ LogFormat "%h %l %u %t \\"%r\\" %>s %b %D" gms
 CustomLog /dev/stdout gms
 ServerTokens Prod
 KeepAlive On
+# CometD clients reuse one connection for every long poll; Apache's default (100) closes it
+# under them, and a request racing the close fails.
+MaxKeepAliveRequests 10000
 # > CometD timeout + maxNetworkDelay; the core default (60 s) would be the proxy timeout otherwise.
 Timeout {{timeouts.readS}}
 ProxyTimeout {{timeouts.readS}}
