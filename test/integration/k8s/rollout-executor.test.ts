@@ -21,6 +21,7 @@ import type { KubeObject } from '../../../src/operator/runtime/kube/types.js';
 import { applyCrds, clusterHasNodes, useTestNamespace } from '../../cluster/kube.js';
 import {
   Crasher,
+  DeletionLog,
   PodHistory,
   applyObject,
   chatService,
@@ -56,6 +57,8 @@ afterAll(async () => {
 interface Setup {
   name: string;
   api: RecordingNodeApi;
+  /** Pods the operator deleted (kwok deletes some too; see DeletionLog). */
+  log: DeletionLog;
   history: PodHistory;
   hash: { value: string };
   executor: (
@@ -73,9 +76,10 @@ async function setup(
   await applyObject(client, statefulSet(ns.name, name, replicas, 'h1'));
   await waitAllReady(client, ns.name, name, replicas);
   const api = new RecordingNodeApi();
+  const log = new DeletionLog();
   const hash = { value: 'h1' };
   const executor = (
-    c: KubeClient = client,
+    c: KubeClient = log.client(client),
     a: RecordingNodeApi | ReturnType<Crasher['nodeApi']> = api,
   ) =>
     new RolloutExecutor({
@@ -83,6 +87,16 @@ async function setup(
       nodeApi: a,
       events,
       staticHashAnnotation: 'gms.chatops.io/static-config-hash',
+      onAction: (_cs, act) => {
+        if (process.env.ROLLOUT_DEBUG)
+          console.log(
+            Date.now() % 100000,
+            'ACT',
+            act.type,
+            'node' in act ? act.node : '',
+            'podUid' in act ? act.podUid.slice(0, 6) : '',
+          );
+      },
     });
   // The operator's first reconcile records the target hash.
   await drive({
@@ -95,7 +109,7 @@ async function setup(
   });
   const history = new PodHistory(client, ns.name, name);
   await history.start();
-  return { name, api, history, hash, executor };
+  return { name, api, log, history, hash, executor };
 }
 
 async function bumpGeneration(name: string, patch: Record<string, unknown>): Promise<void> {
@@ -158,11 +172,15 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
       'OFFLINE roll-0',
       'ONLINE roll-0',
     ]);
-    expect(s.history.restarts()).toEqual({ 'roll-0': 1, 'roll-1': 1, 'roll-2': 1 });
+    expect(s.log.restarts(['roll-0', 'roll-1', 'roll-2'])).toEqual({
+      'roll-0': 1,
+      'roll-1': 1,
+      'roll-2': 1,
+    });
     // Each pod was deleted after its node was detached and before the next node was detached.
     const at = (op: string, node: string) =>
       s.api.calls.find((c) => c.op === 'changestatus' && c.status === op && c.node === node)!.at;
-    const deleted = (node: string) => s.history.deletions.find((d) => d.node === node)!.at;
+    const deleted = (node: string) => s.log.deletions.find((d) => d.node === node)!.at;
     for (const [node, next] of [
       ['roll-2', 'roll-1'],
       ['roll-1', 'roll-0'],
@@ -187,30 +205,40 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
     );
   });
 
-  for (const when of ['before', 'after'] as const) {
-    it(`an operator killed ${when} any side effect resumes the roll: completes, no node restarted twice`, async () => {
-      const name = `crash-${when}`;
+  for (const [when, parity] of [
+    ['before', 0],
+    ['before', 1],
+    ['after', 0],
+    ['after', 1],
+  ] as const) {
+    it(`an operator killed ${when} every ${parity ? 'even' : 'odd'}-numbered side effect resumes the roll: completes, no node restarted twice`, async () => {
+      const name = `crash-${when}-${parity}`;
       const s = await setup(name, 3, { drainTimeout: '0s' });
       await setTemplate(client, ns.name, name, 'h2');
       s.hash.value = 'h2';
-      // Kill at every third side effect, at three offsets over three rolls would cover every
-      // step; one roll with kills at 1, 3, 5, ... covers half of them per mode.
-      const crasher = new Crasher(new Set(Array.from({ length: 20 }, (_, i) => 2 * i + 1)), when);
+      // Kills at side effects 1, 3, 5, ... (or 2, 4, 6, ...): with both parities and both
+      // modes, every write and node API call of the roll is a crash point once.
+      const crasher = new Crasher(
+        new Set(Array.from({ length: 30 }, (_, i) => 2 * i + 1 + parity)),
+        when,
+      );
       await drive({
         client,
         ns: ns.name,
         name,
         targetHash: () => s.hash.value,
-        makeExecutor: () => s.executor(crasher.client(client), crasher.nodeApi(s.api)),
+        makeExecutor: () =>
+          s.executor(crasher.client(s.log.client(client)), crasher.nodeApi(s.api)),
         until: settled,
       });
       await s.history.stop();
       expect(crasher.kills.length).toBeGreaterThanOrEqual(8);
-      expect(s.history.restarts()).toEqual({
-        [`${name}-0`]: 1,
-        [`${name}-1`]: 1,
-        [`${name}-2`]: 1,
-      });
+      const nodes = [`${name}-0`, `${name}-1`, `${name}-2`];
+      expect(s.log.restarts(nodes)).toEqual(Object.fromEntries(nodes.map((n) => [n, 1])));
+      const pods = await listPods(client, ns.name, name);
+      expect(
+        pods.map((p) => p.metadata.annotations?.['gms.chatops.io/static-config-hash']),
+      ).toEqual(['h2', 'h2', 'h2']);
       expect(s.api.offline()).toEqual([]);
       const cs = await getChatService(client, ns.name, name);
       expect(cs.status?.rollout).toMatchObject({ phase: 'Idle', detachedNodes: [] });
@@ -256,13 +284,11 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
     expect(await eventReasons('halt')).toContain('RolloutHalted');
     // Later reconciles touch nothing.
     for (let i = 0; i < 3; i++)
-      await s
-        .executor()
-        .reconcile({
-          cs: await getChatService(client, ns.name, 'halt'),
-          statefulSet: 'halt',
-          targetHash: 'bad',
-        });
+      await s.executor().reconcile({
+        cs: await getChatService(client, ns.name, 'halt'),
+        statefulSet: 'halt',
+        targetHash: 'bad',
+      });
     const pods = await listPods(client, ns.name, 'halt');
     expect(pods.find((p) => p.metadata.name === 'halt-0')?.metadata.uid).toBe(
       uidsBefore.get('halt-0'),
@@ -285,7 +311,12 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
     });
     await s.history.stop();
     expect(done.rollout).toMatchObject({ phase: 'Idle', detachedNodes: [] });
-    expect(s.history.restarts()).toEqual({ 'halt-0': 1, 'halt-1': 1, 'halt-2': 2 });
+    // halt-2: once onto the bad template, once onto the fix; the others once.
+    expect(s.log.restarts(['halt-0', 'halt-1', 'halt-2'])).toEqual({
+      'halt-0': 1,
+      'halt-1': 1,
+      'halt-2': 2,
+    });
     const after = await getChatService(client, ns.name, 'halt');
     expect(after.status?.conditions?.find((c) => c.type === 'Degraded')?.status).toBe('False');
     expect(await eventReasons('halt')).toContain('RolloutResumed');
@@ -356,7 +387,7 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
     const s = await setup('offline', 3, { strategy: 'Offline' });
     await setTemplate(client, ns.name, 'offline', 'h2');
     s.hash.value = 'h2';
-    let sawZero = false;
+    const scales: number[] = [];
     await drive({
       client,
       ns: ns.name,
@@ -364,13 +395,21 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
       targetHash: () => s.hash.value,
       makeExecutor: () => s.executor(),
       until: (o) => {
-        if (o.rollout?.offlineStep === 'Stopping') sawZero = true;
+        for (const a of o.actions) if (a.type === 'Scale') scales.push(a.replicas);
         return settled(o);
       },
     });
     await s.history.stop();
-    expect(sawZero).toBe(true);
-    expect(s.history.restarts()).toEqual({ 'offline-0': 1, 'offline-1': 1, 'offline-2': 1 });
+    expect(scales).toEqual([0, 3]);
+    // Every node was replaced (the StatefulSet controller deleted them on the scale to zero).
+    for (const [node, uids] of s.history.uids) expect(uids.length, node).toBeGreaterThanOrEqual(2);
+    const pods = await listPods(client, ns.name, 'offline');
+    expect(pods.map((p) => p.metadata.annotations?.['gms.chatops.io/static-config-hash'])).toEqual([
+      'h2',
+      'h2',
+      'h2',
+    ]);
+    expect(s.log.deletions).toEqual([]);
     // Every old node stopped before any new one started (no mixed-config cluster).
     const oldUids = new Set([...s.history.uids.values()].map((u) => u[0]));
     const lastOldGone = Math.max(
@@ -422,7 +461,16 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
     });
     await s.history.stop();
     // twice-2 ran h2 (intermediate): rolled again; twice-1 (detached on h1) and twice-0: once.
-    expect(s.history.restarts()).toEqual({ 'twice-0': 1, 'twice-1': 1, 'twice-2': 2 });
+    expect(s.log.restarts(['twice-0', 'twice-1', 'twice-2'])).toEqual({
+      'twice-0': 1,
+      'twice-1': 1,
+      'twice-2': 2,
+    });
+    // The operator never deleted a pod that already ran the newest template.
+    const newest = s.history.revisionOf.get(
+      (await listPods(client, ns.name, 'twice'))[0]!.metadata.uid!,
+    );
+    for (const d of s.log.deletions) expect(s.history.revisionOf.get(d.uid)).not.toBe(newest);
     const pods = await listPods(client, ns.name, 'twice');
     expect(pods.map((p) => p.metadata.annotations?.['gms.chatops.io/static-config-hash'])).toEqual([
       'h3',

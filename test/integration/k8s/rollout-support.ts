@@ -6,7 +6,7 @@
  */
 import type { ChatService } from '../../../src/api/types.js';
 import type { NodeApiClient, NodeStatus, NodeTarget } from '../../../src/operator/nodeapi/index.js';
-import type { RolloutExecutor} from '../../../src/operator/rollout/executor.js';
+import type { RolloutExecutor } from '../../../src/operator/rollout/executor.js';
 import { type RolloutOutcome } from '../../../src/operator/rollout/executor.js';
 import type { DeleteOptions, KubeClient } from '../../../src/operator/runtime/kube/client.js';
 import { HttpKubeClient, MERGE_PATCH } from '../../../src/operator/runtime/kube/client.js';
@@ -69,7 +69,7 @@ export function statefulSet(
         },
         spec: {
           containers: [{ name: 'gms', image: 'registry.example.com/gms:8.5.219.03' }],
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           ...(extra.nodeSelector ? { nodeSelector: extra.nodeSelector } : {}),
         },
       },
@@ -161,6 +161,8 @@ export class PodHistory {
   readonly uids = new Map<string, string[]>();
   readonly deletions: { node: string; uid: string; at: number }[] = [];
   readonly added: { node: string; uid: string; at: number }[] = [];
+  /** controller-revision-hash of every pod UID seen. */
+  readonly revisionOf = new Map<string, string>();
   private readonly abort = new AbortController();
   private done: Promise<void> | undefined;
 
@@ -198,7 +200,20 @@ export class PodHistory {
 
   private see(p: PodObj, deleted: boolean): void {
     const node = p.metadata.name;
+    if (process.env.ROLLOUT_DEBUG)
+      console.log(
+        Date.now() % 100000,
+        'POD',
+        node,
+        p.metadata.uid?.slice(0, 6),
+        p.metadata.labels?.['controller-revision-hash'],
+        isReady(p),
+        p.metadata.deletionTimestamp ? 'terminating' : '',
+        deleted ? 'DELETED' : '',
+      );
     const uid = p.metadata.uid ?? '';
+    const rev = p.metadata.labels?.['controller-revision-hash'];
+    if (rev && uid) this.revisionOf.set(uid, rev);
     const list = this.uids.get(node) ?? [];
     if (!list.includes(uid)) {
       list.push(uid);
@@ -217,6 +232,43 @@ export class PodHistory {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.done;
+  }
+}
+
+/**
+ * The pod deletions the operator itself made (its KubeClient), by UID. The test cluster's kwok
+ * also deletes pods: its stage controller deletes by name, without a UID precondition
+ * (kubernetes-sigs/kwok pkg/kwok/controllers/stage_controller.go deleteResource), and its own
+ * grace-0 delete re-triggers the delete stage, so now and then it deletes the replacement pod
+ * the StatefulSet just created (the kubelet had this bug until kubernetes/kubernetes#25224).
+ * Restart counts therefore come from here, not from pod UID churn.
+ */
+export class DeletionLog {
+  readonly deletions: { node: string; uid: string; at: number }[] = [];
+
+  client(inner: KubeClient): KubeClient {
+    return {
+      get: (t, ns, name) => inner.get(t, ns, name),
+      list: (t, o) => inner.list(t, o),
+      watch: (t, o, cb) => inner.watch(t, o, cb),
+      create: (o, opts) => inner.create(o, opts),
+      replace: (o, opts) => inner.replace(o, opts),
+      apply: (o, opts) => inner.apply(o, opts),
+      patch: (t, ns, name, p, opts) => inner.patch(t, ns, name, p, opts),
+      delete: async (t, ns, name, opts?: DeleteOptions) => {
+        const gone = await inner.delete(t, ns, name, opts);
+        if (t.kind === 'Pod' && gone)
+          this.deletions.push({ node: name, uid: opts?.preconditions?.uid ?? '', at: Date.now() });
+        return gone;
+      },
+    } as KubeClient;
+  }
+
+  /** Pods the operator deleted per node. */
+  restarts(nodes: string[]): Record<string, number> {
+    return Object.fromEntries(
+      nodes.map((n) => [n, this.deletions.filter((d) => d.node === n).length]),
+    );
   }
 }
 
