@@ -30,7 +30,7 @@ import {
 } from '../../validate/index.js';
 import { UsageError, type CommandModule } from '../command.js';
 import { useColor, writeFileAtomic } from './output.js';
-import { inputOptions, parseInputArgs, reportIoErrors } from './validate.js';
+import { inputOptions, parseInputArgs, positionals, reportIoErrors } from './validate.js';
 import { loadFileCheckers } from './validate-checkers.js';
 
 export interface Backend {
@@ -168,13 +168,14 @@ export const command: CommandModule = {
     'Render the GMS config (gms.ini, static.ini, dynamic.ini, secrets.ini) of each ChatService',
   builder: (y: Argv) =>
     inputOptions(
+      // yargs reads `-f -` as -f plus a positional "-": positionals are inputs too.
       y
+        .strict(false)
+        .strictOptions(true)
         .option('filename', {
           alias: 'f',
           type: 'string',
           array: true,
-          demandOption:
-            'give the manifests with -f FILE (files, directories, globs, or - for stdin)',
           describe: 'Manifests: files, directories, globs, or - for stdin (repeatable)',
         })
         .option('output-dir', {
@@ -211,7 +212,14 @@ export const command: CommandModule = {
       parseBackend(String(b)),
     );
     const input = parseInputArgs(args);
-    const paths = ((args.filename as string[] | undefined) ?? []).map(String);
+    const paths = [
+      ...((args.filename as string[] | undefined) ?? []).map(String),
+      ...positionals(args),
+    ];
+    if (paths.length === 0)
+      throw new UsageError(
+        'give the manifests with -f FILE (files, directories, globs, or - for stdin)',
+      );
 
     const checkers = await loadFileCheckers();
     const result = await validatePaths(paths, { ...input, checkers });

@@ -20,8 +20,14 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { Path, Position } from './path.js';
 import { segmentMatches } from './path.js';
 
-const NULL_KEY_BLOCK = /^[ \t-]*(?:null|Null|NULL|~)?[ \t]*:(?:[ \t]|$)/m;
-const NULL_KEY_FLOW = /[{,][ \t]*(?:null|Null|NULL|~)?[ \t]*:(?:[ \t]|$)/;
+/**
+ * Texts where js-yaml and `yaml` are known to read differently, left to the authority (found by
+ * the property test in test/unit/validate/property.test.ts):
+ * - directives (%YAML 1.1, %TAG) change how scalars resolve;
+ * - a byte order mark inside the stream;
+ * - an indented `---` or `...`, which is a plain scalar, not a document marker.
+ */
+const FAST_PATH_UNSAFE = /^%|\ufeff|^[ \t]+(?:---|\.\.\.)(?:[ \t\r]|$)/m;
 
 /** Aliases a document may expand before it is called a "billion laughs" document. */
 export const MAX_ALIAS_COUNT = 100;
@@ -70,15 +76,16 @@ export class YamlSource {
   /** js-yaml pre-check: true when it accepted the file (documents filled), false to fall back. */
   private fastParse(): boolean {
     // Directives (%YAML 1.1, %TAG) change how scalars resolve: leave them to the authority.
-    if (/^%/m.test(this.text)) return false;
-    // A null key (`null: x`, `~: x`, `: x`) becomes "null" in js-yaml but "" in `yaml`.
-    if (NULL_KEY_BLOCK.test(this.text) || NULL_KEY_FLOW.test(this.text)) return false;
+    if (FAST_PATH_UNSAFE.test(this.text)) return false;
     let docs: unknown[];
     try {
       docs = loadAll(this.text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: MAX_DEPTH });
     } catch {
       return false;
     }
+    // A null key (`null: x`, `? `, `&a : x`) becomes "null" in js-yaml but "" in `yaml`; a
+    // key "null" is rare enough to leave every such file to the authority.
+    if (docs.some(hasNullKey)) return false;
     this.documentCount = docs.length;
     let i = 0;
     for (const d of docs) {
@@ -262,7 +269,7 @@ function child(
 /** An empty document (`---` alone) or a null one: js-yaml yields null for both and so do we. */
 function isNullDocument(doc: Document.Parsed): boolean {
   const c = doc.contents;
-  return c === null || (isScalar(c) && c.value === null && !c.anchor);
+  return c === null || (isScalar(c) && c.value === null);
 }
 
 function duplicateKeyName(text: string, pos: [number, number] | undefined): string {
@@ -281,6 +288,24 @@ function firstLine(message: string): string {
 function describe(err: unknown): string {
   if (err instanceof RangeError) return 'it is nested too deeply';
   return err instanceof Error ? firstLine(err.message) : String(err);
+}
+
+function hasNullKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const c of v) if (c !== null && typeof c === 'object') stack.push(c);
+      continue;
+    }
+    for (const k in v) {
+      if (k === 'null') return true;
+      const c = (v as Record<string, unknown>)[k];
+      if (c !== null && typeof c === 'object') stack.push(c);
+    }
+  }
+  return false;
 }
 
 function depthExceeds(value: unknown, max: number): boolean {

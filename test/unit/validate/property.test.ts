@@ -1,0 +1,145 @@
+/**
+ * Property tests: whatever the bytes, the validator returns diagnostics and never throws or
+ * hangs; the YAML fast path and the authority agree on every document they both accept.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeText } from '../../../src/validate/input/decode.js';
+import { validateIniText, validateObjects, validateTexts } from '../../../src/validate/index.js';
+import { YamlSource } from '../../../src/validate/yaml/source.js';
+import { chatService } from './helpers.js';
+
+/** YAML-ish text: fragments that exercise the parser's corners, glued at random. */
+const yamlish = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        '---\n',
+        'a: ',
+        'b:\n',
+        '  - ',
+        '{',
+        '}',
+        '[',
+        ']',
+        ', ',
+        ': ',
+        '&x ',
+        '*x',
+        '!!str ',
+        '? ',
+        '|\n',
+        '>-\n',
+        '"',
+        "'",
+        '#',
+        '\t',
+        '\n',
+        '  ',
+        'null',
+        '~',
+        '%YAML 1.2\n',
+        'kind: ChatService\n',
+        'apiVersion: gms.chatops.io/v1alpha1\n',
+        'spec:\n',
+        '  options:\n',
+        '    fcm.apiKey: x\n',
+        '\ufeff',
+        '\u2028',
+        '\r\n',
+      ),
+      fc.string({ maxLength: 12 }),
+    ),
+    { maxLength: 60 },
+  )
+  .map((parts) => parts.join(''));
+
+describe('never throws', () => {
+  it('on arbitrary bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.constantFrom('x.yaml', 'x.ini', 'x.json', '-'),
+        async (bytes, name) => {
+          const decoded = decodeText(name, bytes);
+          if (!decoded.ok) {
+            expect(decoded.diagnostic.line).toBeGreaterThan(0);
+            return;
+          }
+          const r = await validateTexts([{ file: name, text: decoded.text }]);
+          for (const d of r.diagnostics) {
+            expect(d.line).toBeGreaterThan(0);
+            expect(d.column).toBeGreaterThan(0);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on YAML-like text', async () => {
+    await fc.assert(
+      fc.asyncProperty(yamlish, async (text) => {
+        const r = await validateTexts([{ file: 'x.yaml', text }]);
+        expect(r.summary.errors + r.summary.warnings).toBe(r.diagnostics.length);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('on mutated ChatServices', async () => {
+    const base = chatService({
+      extra:
+        '  push:\n    enabled: [comet]\n    providers: [fcmprod]\n  expose:\n    mode: haproxy\n    host: chat.example.com',
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(base.length),
+        fc.nat(20),
+        fc.string({ maxLength: 6 }),
+        async (at, cut, insert) => {
+          const text = base.slice(0, at) + insert + base.slice(at + cut);
+          await validateTexts([{ file: 'x.yaml', text }]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on arbitrary INI text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        validateIniText('x.ini', text, { gmsVersion: '8.5.110' });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on arbitrary objects handed over in memory', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.anything(), { maxLength: 3 }),
+        fc.array(fc.anything(), { maxLength: 3 }),
+        (a, b) => {
+          validateObjects({ chatServices: a as never[], pushProviders: b as never[] });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('fast path agrees with the authority', () => {
+  it('on every text js-yaml accepts', () => {
+    fc.assert(
+      fc.property(yamlish, (text) => {
+        const fast = new YamlSource('x.yaml', text);
+        if (!fast.fast) return;
+        const full = new YamlSource('x.yaml', text, { fast: false });
+        if (full.diagnostics.some((d) => d.severity === 'error')) return; // js-yaml is more lenient here; positions are what matter
+        expect(fast.documents).toEqual(full.documents);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
