@@ -1,7 +1,7 @@
 // HAProxy 2.6 template (domain/load-balancers.md §3, tested haproxy.cfg §3.4).
 
 export const HAPROXY_CFG = `{{banner}}
-# Check with  haproxy -c -f haproxy.cfg  (add -dr when the GMS pod names do not resolve here).
+# Check with  haproxy -c -f haproxy.cfg  (pod names that do not resolve yet are re-tried at run time).
 global
     log stderr format short local0 warning
     # Each connection needs two file descriptors (client and server side): keep 2 x maxconn
