@@ -53,6 +53,17 @@ export class AutoAgent {
           `Hello ${e.from.nickname}, this is ${this.nickname}. How can I help?`,
           participantId,
         );
+        // A message the customer wrote before the agent joined gets its answer now.
+        const waiting = s.transcript
+          .filter((x) => x.type === 'Message' && x.from.type === 'Client')
+          .pop();
+        if (waiting)
+          this.cs.sessions.agentEvent(
+            s.chatId,
+            'Message',
+            `You wrote: ${waiting.text ?? ''}`,
+            participantId,
+          );
       });
       return;
     }
