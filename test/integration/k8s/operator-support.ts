@@ -1,0 +1,152 @@
+/**
+ * Helpers for the operator's k8s tests: an in-process Operator watching one test namespace,
+ * a request log of its writes, and fixtures (ChatService, PushProvider, Secret).
+ */
+import { pino } from 'pino';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ChatService } from '../../../src/api/types.js';
+import { PendingRollout } from '../../../src/operator/controllers/rollout-seam.js';
+import { Operator } from '../../../src/operator/manager.js';
+import type { OperatorOptions } from '../../../src/operator/manager.js';
+import { HttpKubeClient } from '../../../src/operator/runtime/kube/client.js';
+import type { ResourceType } from '../../../src/operator/runtime/kube/resources.js';
+import { KubeTransport, WRITE_VERBS } from '../../../src/operator/runtime/kube/transport.js';
+import type { RequestInfo } from '../../../src/operator/runtime/kube/transport.js';
+import type { KubeObject } from '../../../src/operator/runtime/kube/types.js';
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function testClient(kc: KubeConfig): HttpKubeClient {
+  return new HttpKubeClient(new KubeTransport(kc, { userAgent: 'gms-operator-tests' }));
+}
+
+export interface RunningOperator {
+  op: Operator;
+  /** Every request the operator sent since start (or since the last reset). */
+  requests: RequestInfo[];
+  writes(): RequestInfo[];
+  stop(): Promise<void>;
+}
+
+export async function startOperator(
+  kc: KubeConfig,
+  namespace: string,
+  over: Partial<OperatorOptions> = {},
+): Promise<RunningOperator> {
+  const logger = pino({ level: process.env.GMS_TEST_OPERATOR_LOG ?? 'silent' });
+  const op = new Operator(
+    {
+      namespaces: [namespace],
+      concurrency: 4,
+      bindAddress: '127.0.0.1',
+      metricsPort: 0,
+      healthPort: 0,
+      leaderElect: false,
+      leaderElectionNamespace: namespace,
+      leaderElectionId: 'gms-operator-test',
+      resyncPeriodMs: 600_000,
+      shutdownGraceMs: 5000,
+      kubeApiQps: 200,
+      kubeApiBurst: 400,
+      ...over,
+    },
+    // The rollout seam without a roll: these tests assert what the reconciler does; the roll
+    // itself is tested in rollout-operator.test.ts.
+    { kubeConfig: kc, logger, rollout: () => new PendingRollout() },
+  );
+  const requests: RequestInfo[] = [];
+  op.transport.observe((r) => requests.push(r));
+  await op.start();
+  return {
+    op,
+    requests,
+    writes: () => requests.filter((r) => WRITE_VERBS.has(r.verb)),
+    stop: () => op.stop('test done'),
+  };
+}
+
+export function chatService(
+  ns: string,
+  name: string,
+  spec: Partial<ChatService['spec']> = {},
+): KubeObject {
+  return {
+    apiVersion: 'gms.chatops.io/v1alpha1',
+    kind: 'ChatService',
+    metadata: { name, namespace: ns },
+    spec: {
+      gms: { version: '8.5.219.03', image: 'registry.example.com/gms:8.5.219.03', replicas: 2 },
+      chatServer: {
+        version: '8.5.108.02',
+        endpoints: [{ name: 'cs-1', host: 'chat-1.cc.svc', port: 4125 }],
+      },
+      chat: { enable_notification_mode: true },
+      options: { push_notification_include_payload: false },
+      ...spec,
+    },
+  };
+}
+
+export function fcmProvider(
+  ns: string,
+  name: string,
+  options: Record<string, string> = {},
+): KubeObject {
+  return {
+    apiVersion: 'gms.chatops.io/v1alpha1',
+    kind: 'PushProvider',
+    metadata: { name, namespace: ns },
+    spec: {
+      type: 'fcm',
+      fcm: { apiKeySecretRef: { name: `${name}-key`, key: 'apiKey' } },
+      options,
+    },
+  };
+}
+
+export function secret(ns: string, name: string, data: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: ns },
+    type: 'Opaque',
+    data: Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
+  };
+}
+
+export async function applyAsUser(client: HttpKubeClient, obj: KubeObject): Promise<KubeObject> {
+  return client.apply(obj, { fieldManager: 'gms-tests', force: true });
+}
+
+export async function get(
+  client: HttpKubeClient,
+  type: ResourceType,
+  ns: string,
+  name: string,
+): Promise<KubeObject | undefined> {
+  return client.get(type, ns, name);
+}
+
+export function condition(
+  cs: KubeObject | undefined,
+  type: string,
+): { status: string; reason: string; message: string; observedGeneration?: number } | undefined {
+  const conds = (
+    cs as
+      | {
+          status?: {
+            conditions?: {
+              type: string;
+              status: string;
+              reason: string;
+              message: string;
+              observedGeneration?: number;
+            }[];
+          };
+        }
+      | undefined
+  )?.status?.conditions;
+  return conds?.find((c) => c.type === type);
+}
