@@ -177,6 +177,10 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
       'roll-1': 1,
       'roll-2': 1,
     });
+    // The graceful-deletion signal the subprocess test relies on agrees with the operator's own log.
+    expect(s.history.gracefulRestarts(['roll-0', 'roll-1', 'roll-2'])).toEqual(
+      s.log.restarts(['roll-0', 'roll-1', 'roll-2']),
+    );
     // Each pod was deleted after its node was detached and before the next node was detached.
     const at = (op: string, node: string) =>
       s.api.calls.find((c) => c.op === 'changestatus' && c.status === op && c.node === node)!.at;

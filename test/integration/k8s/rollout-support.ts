@@ -163,6 +163,11 @@ export class PodHistory {
   readonly added: { node: string; uid: string; at: number }[] = [];
   /** controller-revision-hash of every pod UID seen. */
   readonly revisionOf = new Map<string, string>();
+  /**
+   * Pods deleted gracefully (deletionGracePeriodSeconds > 0 seen): by the operator or the
+   * StatefulSet controller, never by kwok's racing grace-0 delete (see DeletionLog).
+   */
+  readonly graceful = new Map<string, { node: string; revision: string | undefined }>();
   private readonly abort = new AbortController();
   private done: Promise<void> | undefined;
 
@@ -214,6 +219,10 @@ export class PodHistory {
     const uid = p.metadata.uid ?? '';
     const rev = p.metadata.labels?.['controller-revision-hash'];
     if (rev && uid) this.revisionOf.set(uid, rev);
+    const grace = (p.metadata as { deletionGracePeriodSeconds?: number })
+      .deletionGracePeriodSeconds;
+    if (p.metadata.deletionTimestamp && grace !== undefined && grace > 0 && !this.graceful.has(uid))
+      this.graceful.set(uid, { node, revision: rev });
     const list = this.uids.get(node) ?? [];
     if (!list.includes(uid)) {
       list.push(uid);
@@ -222,6 +231,12 @@ export class PodHistory {
     this.uids.set(node, list);
     if ((deleted || p.metadata.deletionTimestamp) && !this.deletions.some((d) => d.uid === uid))
       this.deletions.push({ node, uid, at: Date.now() });
+  }
+
+  /** Graceful deletions per node (the operator's restarts when no scale-down happened). */
+  gracefulRestarts(nodes: string[]): Record<string, number> {
+    const all = [...this.graceful.values()];
+    return Object.fromEntries(nodes.map((n) => [n, all.filter((d) => d.node === n).length]));
   }
 
   /** How many times each node was restarted (UIDs seen minus one). */
