@@ -41,8 +41,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+const made: string[] = [];
+process.once('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh directory under the OS temp dir, removed when the test process exits. */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `gms-lb-${prefix}-`));
+  made.push(dir);
   // nginx and Apache workers drop to an unprivileged user when started as root.
   chmodSync(dir, 0o755);
   return dir;
