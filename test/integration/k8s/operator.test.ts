@@ -27,6 +27,9 @@ import {
   testClient,
 } from './operator-support.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
 const ns = useTestNamespace('operator');
 let client: HttpKubeClient;
 let running: RunningOperator;
@@ -86,7 +89,7 @@ describe('gms-operator on a real API server', () => {
   it('creates what a ChatService becomes, owned by it, and reports status', async () => {
     await applyAsUser(client, chatService(ns.name, 'alpha'));
     const o = await converged('alpha');
-    const status = (o as { status: Record<string, unknown> }).status;
+    const status = (o as Loose).status;
     expect(status.channel).toBe('/service/chatV2/alpha');
     expect(status.cometdUrl).toBe(`http://alpha.${ns.name}.svc:8080/genesys/cometd`);
     expect(condition(o, 'ConfigValid')).toMatchObject({
@@ -94,11 +97,11 @@ describe('gms-operator on a real API server', () => {
       reason: 'Valid',
       observedGeneration: 1,
     });
-    const sts = await client.get<KubeObject & { spec: any }>(
+    const sts = await client.get<KubeObject & { spec: Loose }>(
       RESOURCES.StatefulSet,
       ns.name,
       'alpha',
-    ); // eslint-disable-line @typescript-eslint/no-explicit-any
+    );
     expect(sts?.spec.updateStrategy.type).toBe('OnDelete');
     expect(sts?.metadata.ownerReferences?.[0]).toMatchObject({
       kind: 'ChatService',
@@ -142,7 +145,7 @@ describe('gms-operator on a real API server', () => {
         message: '2/2 GMS nodes are Ready',
       });
       expect(condition(o, 'Progressing')).toMatchObject({ status: 'False', reason: 'UpToDate' });
-      expect((o as { status: { readyReplicas: number } }).status.readyReplicas).toBe(2);
+      expect((o as Loose).status.readyReplicas).toBe(2);
     },
   );
 
@@ -205,14 +208,14 @@ describe('gms-operator on a real API server', () => {
     await converged('alpha', updated.metadata.generation);
     const statics = (await configMaps('alpha')).filter((c) => c.metadata.name.includes('-static-'));
     expect(statics).toHaveLength(2); // the previous one is kept for rollback (and still mounted)
-    const sts = await client.get<KubeObject & { spec: any }>(
+    const sts = await client.get<KubeObject & { spec: Loose }>(
       RESOURCES.StatefulSet,
       ns.name,
       'alpha',
-    ); // eslint-disable-line @typescript-eslint/no-explicit-any
+    );
     const o = await cs('alpha');
     expect(sts!.spec.template.metadata.annotations[ANNOTATION_STATIC_HASH]).toBe(
-      (o as { status: { staticConfigHash: string } }).status.staticConfigHash,
+      (o as Loose).status.staticConfigHash,
     );
     if (clusterHasNodes()) {
       await waitFor('Progressing=RolloutPending', async () => {
@@ -289,7 +292,7 @@ describe('gms-operator on a real API server', () => {
       condition(await cs('beta'), 'ConfigValid')?.status === 'True' ? true : undefined,
     );
     const firstSecret = await credentialSecret('beta');
-    expect(Buffer.from(firstSecret.data['secrets.ini'], 'base64').toString()).toContain('KEY-ONE');
+    expect(Buffer.from(firstSecret.data['secrets.ini']!, 'base64').toString()).toContain('KEY-ONE');
     // No credential in any ConfigMap.
     expect(JSON.stringify(await configMaps('beta'))).not.toContain('KEY-ONE');
 
@@ -297,7 +300,7 @@ describe('gms-operator on a real API server', () => {
     await applyAsUser(client, secret(ns.name, 'fcmbeta-key', { apiKey: 'KEY-TWO' }));
     await waitFor('the rotated key to reach the credentials Secret', async () => {
       const s = await credentialSecret('beta').catch(() => undefined);
-      return s && Buffer.from(s.data['secrets.ini'], 'base64').toString().includes('KEY-TWO')
+      return s && Buffer.from(s.data['secrets.ini']!, 'base64').toString().includes('KEY-TWO')
         ? true
         : undefined;
     });
@@ -388,8 +391,8 @@ async function pods(name: string): Promise<string[]> {
 
 async function credentialSecret(name: string): Promise<{ data: Record<string, string> }> {
   const o = await cs(name);
-  const hash = (o as { status?: { staticConfigHash?: string } })?.status?.staticConfigHash;
-  const sts = await client.get<KubeObject & { spec: any }>(RESOURCES.StatefulSet, ns.name, name); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const hash = (o as Loose)?.status?.staticConfigHash;
+  const sts = await client.get<KubeObject & { spec: Loose }>(RESOURCES.StatefulSet, ns.name, name);
   const src = sts?.spec.template.spec.volumes[0].projected.sources.find(
     (s: { secret?: unknown }) => s.secret,
   );
