@@ -1,9 +1,35 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` via prepare).
+// Thin launcher for gmsctl. The CLI is compiled to dist/ by `npm run build` (run by `npm ci`
+// through `prepare`). gmsctl needs Node >= 22; the project pins Node 24 LTS as the `node`
+// devDependency, so when an older node starts this file (a machine's Node 20, say) and the
+// pinned one is installed, re-run on it instead of failing on a missing API halfway through.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const MIN_MAJOR = 22;
+const major = Number(process.versions.node.split('.')[0]);
+
+if (major < MIN_MAJOR) {
+  const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  if (existsSync(pinned) && process.env.GMSCTL_REEXEC !== '1') {
+    const res = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, GMSCTL_REEXEC: '1' },
+    });
+    if (res.signal) process.kill(process.pid, res.signal);
+    process.exit(res.status ?? 1);
+  }
+  process.stderr.write(
+    `gmsctl: Node ${process.versions.node} is too old (need >= ${MIN_MAJOR}); run \`npm ci\` to install the pinned Node 24, or use \`npx gmsctl\`\n`,
+  );
+  process.exit(2);
+}
+
 import('../dist/cli/main.js').then(
   (m) => m.main(process.argv.slice(2)),
   (err) => {
-    if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
+    if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli')) {
       process.stderr.write('gmsctl: not built yet; run `npm ci` (or `npm run build`) first\n');
       process.exit(2);
     }
