@@ -193,10 +193,19 @@ export class GmsChatClient extends EventEmitter {
     });
     const onMessage = (m: Message): void => this.receive(m.data as ChatNotification);
     if (this.options.subscribe) {
-      cometd.addListener('/meta/handshake', (m: Message) => {
-        if (m.successful && this.handshakes === 1)
-          cometd.batch(() => cometd.subscribe(this.channel, onMessage));
+      this.subscribed = new Promise<void>((resolve, reject) => {
+        cometd.addListener('/meta/handshake', (m: Message) => {
+          if (m.successful && this.handshakes === 1)
+            cometd.batch(() =>
+              cometd.subscribe(this.channel, onMessage, (r: Message) =>
+                r.successful
+                  ? resolve()
+                  : reject(new ChatClientError(`subscribe failed: ${r.error ?? 'unknown error'}`)),
+              ),
+            );
+        });
       });
+      this.subscribed.catch(() => undefined);
     } else {
       cometd.addListener(this.channel, onMessage);
     }
@@ -209,18 +218,12 @@ export class GmsChatClient extends EventEmitter {
     });
   }
 
-  /** Wait until the subscribe (if any) is confirmed: a /meta/subscribe reply came back. */
-  waitSubscribed(timeoutMs = 5000): Promise<void> {
-    if (!this.options.subscribe) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new ChatClientError('subscribe not confirmed')), timeoutMs);
-      const h = this.cometd.addListener('/meta/subscribe', (m: Message) => {
-        this.cometd.removeListener(h);
-        clearTimeout(t);
-        if (m.successful) resolve();
-        else reject(new ChatClientError(`subscribe failed: ${m.error}`));
-      });
-    });
+  /** The first /meta/subscribe reply (subscribe mode only). */
+  private subscribed: Promise<void> = Promise.resolve();
+
+  /** Resolve when the channel subscription is confirmed; reject with the server's error. */
+  waitSubscribed(): Promise<void> {
+    return this.subscribed;
   }
 
   get clientId(): string | null {
