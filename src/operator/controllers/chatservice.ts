@@ -107,17 +107,48 @@ export class ChatServiceReconciler implements Reconciler {
     const desiredReplicas = cs.spec.gms?.replicas ?? 1;
     if (validation.errors.length > 0) {
       const wasValid = cs.status?.conditions?.find((c) => c.type === 'ConfigValid');
+      // A roll that was running keeps going toward the last valid config (still the
+      // StatefulSet's template), so a node it detached is reattached rather than left out of
+      // service until the spec is fixed (issue 5: "a detached node is always reattached").
+      let running = cs;
+      let requeueAfterMs: number | undefined;
+      const inFlight = cs.status?.rollout;
+      if (
+        inFlight &&
+        inFlight.phase !== 'Idle' &&
+        inFlight.phase !== 'Halted' &&
+        inFlight.targetHash &&
+        sts
+      ) {
+        const outcome = await this.rollout.reconcile({
+          cs,
+          statefulSet: names.statefulSet(cs),
+          targetHash: inFlight.targetHash,
+          headlessService: names.headlessService(cs),
+          cached: { statefulSet: sts, pods },
+          signal: ctx.signal,
+        });
+        running = {
+          ...cs,
+          status: {
+            ...(cs.status ?? {}),
+            conditions: outcome.conditions,
+            rollout: outcome.rollout,
+          },
+        };
+        requeueAfterMs = outcome.requeueAfterMs;
+      }
       const status = buildStatus({
-        cs,
+        cs: running,
         now: rfc3339(this.clock.now()),
         validation,
         statefulSet: sts,
         pods: pods.map(podView),
         desiredReplicas,
-        rollout: cs.status?.rollout,
-        conditions: cs.status?.conditions,
+        rollout: running.status?.rollout,
+        conditions: running.status?.conditions,
       });
-      const changed = await this.writeStatus(cs, status);
+      const changed = await this.writeStatus(running, status);
       if (
         changed &&
         !(
@@ -134,7 +165,7 @@ export class ChatServiceReconciler implements Reconciler {
         );
       }
       log?.info({ errors: validation.errors.length }, 'configuration invalid; nothing applied');
-      return;
+      return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
     }
 
     // 3. render + desired objects

@@ -340,6 +340,51 @@ describe.runIf(clusterHasNodes())('rollouts through the operator', () => {
     expect(op.api.calls.filter((c) => c.node.startsWith('single-'))).toEqual([]);
   });
 
+  it('an invalid spec applied mid-roll: ConfigValid=False, the roll finishes on the last valid config, no node left detached', async () => {
+    const base = { rollout: { drainTimeout: '2s', podReadyTimeout: '60s' } };
+    await applyCs(chatService('midinvalid', base));
+    await settled('midinvalid', 3);
+    const changed = {
+      ...base,
+      options: {
+        push_notification_to_active_client: false,
+        push_notification_include_payload: false,
+      },
+    };
+    await applyCs(chatService('midinvalid', changed));
+    await until('midinvalid-2 detached', async () =>
+      op.api.changes().includes('OFFLINE midinvalid-2'),
+    );
+    const validHash = await templateHash('midinvalid');
+    // A PushProvider that does not exist: the operator refuses the spec (the CRD accepts it).
+    await applyCs(
+      chatService('midinvalid', {
+        ...changed,
+        push: { enabled: ['comet', 'fcm'], providers: ['nosuchprovider'] },
+      }),
+    );
+    const cs = await until('the roll to finish while the spec is invalid', async () => {
+      const c = await getCs('midinvalid');
+      const pods = await listPods(client, ns.name, 'midinvalid');
+      const done =
+        c.status?.conditions?.find((x) => x.type === 'ConfigValid')?.status === 'False' &&
+        c.status?.rollout?.phase === 'Idle' &&
+        pods.length === 3 &&
+        pods.every(
+          (p) => isReady(p) && p.metadata.annotations?.[ANNOTATION_STATIC_HASH] === validHash,
+        );
+      return done ? c : undefined;
+    });
+    expect(await templateHash('midinvalid')).toBe(validHash);
+    expect(cs.status?.rollout?.detachedNodes ?? []).toEqual([]);
+    expect(op.api.offline().filter((n) => n.startsWith('midinvalid-'))).toEqual([]);
+    expect(op.log.restarts(['midinvalid-0', 'midinvalid-1', 'midinvalid-2'])).toEqual({
+      'midinvalid-0': 1,
+      'midinvalid-1': 1,
+      'midinvalid-2': 1,
+    });
+  });
+
   it('a second change while a roll runs converges to the newest spec', async () => {
     await applyCs(
       chatService('twice', { rollout: { drainTimeout: '2s', podReadyTimeout: '60s' } }),
