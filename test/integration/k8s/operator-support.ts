@@ -2,6 +2,13 @@
  * Helpers for the operator's k8s tests: an in-process Operator watching one test namespace,
  * a request log of its writes, and fixtures (ChatService, PushProvider, Secret).
  */
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT, kubeconfigPath } from '../../cluster/kube.js';
 import { pino } from 'pino';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ChatService } from '../../../src/api/types.js';
@@ -149,4 +156,97 @@ export function condition(
       | undefined
   )?.status?.conditions;
   return conds?.find((c) => c.type === type);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operator as shipped (`gmsctl operator`), as child processes
+// ---------------------------------------------------------------------------------------------
+
+/** Compiles the tree to a private directory (so concurrent runs never share dist/). */
+export async function buildOperatorDist(): Promise<{ dir: string; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'gms-operator-dist-'));
+  await promisify(execFile)(
+    join(REPO_ROOT, 'node_modules/.bin/tsc'),
+    ['-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', dir],
+    {
+      cwd: REPO_ROOT,
+    },
+  ).catch(() => {
+    // Type errors elsewhere in the tree still emit JavaScript; a missing entry point fails below.
+  });
+  if (!existsSync(join(dir, 'cli', 'commands', 'operator.js')))
+    throw new Error(`tsc emitted no ${join(dir, 'cli/commands/operator.js')}`);
+  writeFileSync(
+    join(dir, 'run.mjs'),
+    "const m = await import('./cli/main.js'); await m.main(process.argv.slice(2));\n",
+  );
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface OperatorProcess {
+  child: ChildProcess;
+  /** JSON log lines seen so far. */
+  logs: Record<string, unknown>[];
+  metricsPort: Promise<number>;
+  exited: Promise<number | null>;
+  metrics(): Promise<string>;
+  /** Write requests (not Leases, not Events) this process sent, from its own /metrics. */
+  writes(): Promise<number>;
+  isLeader(): Promise<boolean>;
+}
+
+export function spawnOperator(dist: string, args: string[]): OperatorProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      join(dist, 'run.mjs'),
+      'operator',
+      '--metrics-port=0',
+      '--health-port=0',
+      '--bind-address=127.0.0.1',
+      '--log-level=info',
+      `--kubeconfig=${kubeconfigPath()}`,
+      ...args,
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const logs: Record<string, unknown>[] = [];
+  let resolvePort!: (p: number) => void;
+  const metricsPort = new Promise<number>((r) => (resolvePort = r));
+  let buf = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      try {
+        const rec = JSON.parse(line) as Record<string, unknown>;
+        logs.push(rec);
+        if (typeof rec.metricsPort === 'number') resolvePort(rec.metricsPort);
+      } catch {
+        // not JSON
+      }
+    }
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const metrics = async () => (await fetch(`http://127.0.0.1:${await metricsPort}/metrics`)).text();
+  return {
+    child,
+    logs,
+    metricsPort,
+    exited,
+    metrics,
+    writes: async () => {
+      let n = 0;
+      for (const m of (await metrics()).matchAll(
+        /^rest_client_requests_total\{code="[^"]*",method="(POST|PUT|PATCH|DELETE)",verb="[^"]*",resource="([^"]*)"\} (\d+)/gm,
+      )) {
+        if (m[2] !== 'leases' && m[2] !== 'events') n += Number(m[3]);
+      }
+      return n;
+    },
+    isLeader: async () => /^leader_election_master_status\{[^}]*\} 1$/m.test(await metrics()),
+  };
 }
