@@ -7,7 +7,7 @@
  * be read is an I/O error (exit code 2), reported after the findings of the other inputs.
  * Reading never hangs on special files and never loads more than the size cap into memory.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync, globSync } from 'node:fs';
+import { closeSync, fstatSync, globSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, matchesGlob, sep } from 'node:path';
 
 export type InputFormat = 'yaml' | 'ini';
@@ -196,7 +196,7 @@ export function readInputFile(fsPath: string, maxBytes: number): ReadResult {
     return { kind: 'error', message: ioMessage(err) };
   }
   try {
-    const st = statSync(fsPath);
+    const st = fstatSync(fd);
     if (st.isDirectory()) return { kind: 'error', message: 'is a directory' };
     if (st.isFile()) {
       if (st.size > maxBytes) return { kind: 'too-large', size: st.size };

@@ -72,16 +72,9 @@ function check(obj: ManifestObject, path: Path, fn: Check, emit: Emit, label?: s
 }
 
 function checkChatService(cs: ManifestObject, emit: Emit): void {
-  const explicit = get(cs.data, ['spec', 'serviceName']);
-  if (typeof explicit === 'string') check(cs, ['spec', 'serviceName'], serviceName, emit);
-  else if (cs.name !== '' && serviceName(cs.name)) {
-    emit({
-      rule: 'injection',
-      obj: cs,
-      path: ['metadata', 'name'],
-      message: `metadata.name "${printable(cs.name)}" is also the chat service name (spec.serviceName is not set): ${serviceName(cs.name)}; set spec.serviceName`,
-    });
-  }
+  // metadata.name (the default service name) is a DNS-1035 label by the schema, which is
+  // stricter than a service name; spec.serviceName is checked here.
+  check(cs, ['spec', 'serviceName'], serviceName, emit);
   check(cs, ['spec', 'gms', 'image'], image, emit);
   const endpoints = get(cs.data, ['spec', 'chatServer', 'endpoints']);
   if (Array.isArray(endpoints)) {

@@ -13,7 +13,7 @@ import type { Emit, ManifestObject, ValidationModel } from '../model.js';
 import { describeObject, get, isRecord } from '../model.js';
 import type { Path } from '../yaml/path.js';
 import { checkOptionEntry, type OptionSite, type VersionContext } from './option-check.js';
-import { chatServiceVersion, providersUsedBy, serviceNameOfObject } from './shared.js';
+import { chatServiceVersion, indexModel, serviceNameOfObject } from './shared.js';
 
 function chatServiceWhere(pattern: SectionPattern): string | undefined {
   switch (pattern) {
@@ -62,11 +62,12 @@ export function checkManifestOptions(model: ValidationModel, emit: Emit): void {
     );
     checkMap(cs, ['spec', 'push', 'options'], { ...base, section: 'push' }, emit);
   }
+  const index = indexModel(model);
   for (const pp of model.pushProviders) {
     const versions: VersionContext[] = [];
-    for (const cs of model.chatServices) {
-      const v = chatServiceVersion(cs);
-      if (v && providersUsedBy(cs).includes(pp.name) && !versions.some((x) => x.version === v))
+    for (const cs of index.usersOf.get(pp) ?? []) {
+      const v = index.gmsVersionOf.get(cs);
+      if (v && !versions.some((x) => x.version === v))
         versions.push({ version: v, source: `the spec.gms.version of ${describeObject(cs)}` });
     }
     checkMap(

@@ -10,7 +10,9 @@ import {
   isCredentialKey,
   optionValueString,
   placementOf,
+  sectionPatternOf,
   type OptionSpec,
+  type Placement,
   type SectionPattern,
 } from '../../catalog/index.js';
 import { iniKeyProblem, iniValueProblem, printable } from '../../config/index.js';
@@ -44,6 +46,34 @@ export interface OptionSite {
    * values were read from INI text already, and the parser reports control characters.
    */
   checkValueSafety?: boolean;
+}
+
+/**
+ * Catalog look-ups repeat across thousands of manifests (the same keys in every ChatService),
+ * so they are memoised; placement depends on the section's pattern, not its concrete name.
+ */
+const placementCache = new Map<string, Placement>();
+const credentialCache = new Map<string, boolean>();
+
+function cachedPlacement(section: string, key: string): Placement {
+  const pattern = sectionPatternOf(section);
+  if (pattern === undefined) return placementOf(section, key);
+  const k = `${pattern}\0${key}`;
+  let p = placementCache.get(k);
+  if (!p) {
+    p = placementOf(section, key);
+    if (placementCache.size < 10_000) placementCache.set(k, p);
+  }
+  return p;
+}
+
+function cachedIsCredential(key: string): boolean {
+  let c = credentialCache.get(key);
+  if (c === undefined) {
+    c = isCredentialKey(key);
+    if (credentialCache.size < 10_000) credentialCache.set(key, c);
+  }
+  return c;
 }
 
 /**
@@ -89,9 +119,9 @@ export function checkOptionEntry(site: OptionSite, key: string, value: unknown):
     ];
   }
 
-  const placement = placementOf(site.section, key);
+  const placement = cachedPlacement(site.section, key);
   const credential =
-    isCredentialKey(key) || (placement.status === 'unknown' && looksLikeCredential(key));
+    cachedIsCredential(key) || (placement.status === 'unknown' && looksLikeCredential(key));
   if (credential && !site.credentialsAllowed) {
     problems.push({
       rule: 'inline-credential',

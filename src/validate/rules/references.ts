@@ -14,7 +14,14 @@ import type { Severity } from '../diagnostic.js';
 import type { Emit, ManifestObject, SecretObject, ValidationModel } from '../model.js';
 import { describeObject, get, isRecord, sameNamespace } from '../model.js';
 import type { Path } from '../yaml/path.js';
-import { defaultProvider, providerList, providerType, pushEnabled } from './shared.js';
+import {
+  defaultProvider,
+  findProviderFor,
+  indexModel,
+  providerList,
+  providerType,
+  pushEnabled,
+} from './shared.js';
 
 /** The pushEnabled member a provider type needs (domain/gms.md §2: ios for Apple). */
 const PUSH_TYPE_OF: Record<string, string> = { fcm: 'fcm', apple: 'ios', customhttp: 'customhttp' };
@@ -22,16 +29,6 @@ const PUSH_TYPE_OF: Record<string, string> = { fcm: 'fcm', apple: 'ios', customh
 export interface ReferenceOptions {
   /** Severity of a PushProvider reference that the inputs do not define. Default error. */
   missingProvider?: Severity;
-}
-
-function findProvider(
-  model: ValidationModel,
-  cs: ManifestObject,
-  name: string,
-): ManifestObject | undefined {
-  return model.pushProviders.find(
-    (p) => p.name === name && sameNamespace(p.namespace, cs.namespace),
-  );
 }
 
 interface SecretUse {
@@ -115,6 +112,7 @@ export function checkReferences(
   opts: ReferenceOptions = {},
 ): void {
   const missingSeverity = opts.missingProvider ?? 'error';
+  const index = indexModel(model);
   for (const cs of model.chatServices) {
     const providers = providerList(cs);
     const enabled = pushEnabled(cs);
@@ -132,7 +130,7 @@ export function checkReferences(
         return;
       }
       seen.add(name);
-      const pp = findProvider(model, cs, name);
+      const pp = findProviderFor(index, cs, name);
       if (!pp) {
         emit({
           rule: 'reference',
@@ -159,7 +157,7 @@ export function checkReferences(
     const d = defaultProvider(cs);
     if (d !== undefined) {
       const path = ['spec', 'push', 'defaultProvider'];
-      if (!findProvider(model, cs, d)) {
+      if (!findProviderFor(index, cs, d)) {
         emit({
           rule: 'reference',
           severity: missingSeverity,

@@ -50,3 +50,63 @@ export function pushEnabled(cs: ManifestObject): string[] | undefined {
 export function providerType(pp: ManifestObject): string | undefined {
   return str(get(pp.data, ['spec', 'type']));
 }
+
+/**
+ * Look-ups the cross-object rules share, built once per model (thousands of ChatServices and
+ * PushProviders in one run must not cost a ChatService x PushProvider scan per rule).
+ */
+export interface ModelIndex {
+  /** PushProviders by name (any namespace; callers match the namespace). */
+  providersByName: Map<string, ManifestObject[]>;
+  /** The ChatServices that use each PushProvider. */
+  usersOf: Map<ManifestObject, ManifestObject[]>;
+  /** Well-formed spec.gms.version per ChatService. */
+  gmsVersionOf: Map<ManifestObject, string | undefined>;
+}
+
+const indexes = new WeakMap<object, ModelIndex>();
+
+export function indexModel(model: {
+  chatServices: ManifestObject[];
+  pushProviders: ManifestObject[];
+}): ModelIndex {
+  const hit = indexes.get(model);
+  if (hit) return hit;
+  const providersByName = new Map<string, ManifestObject[]>();
+  for (const p of model.pushProviders) {
+    const list = providersByName.get(p.name);
+    if (list) list.push(p);
+    else providersByName.set(p.name, [p]);
+  }
+  const usersOf = new Map<ManifestObject, ManifestObject[]>();
+  const gmsVersionOf = new Map<ManifestObject, string | undefined>();
+  for (const cs of model.chatServices) {
+    gmsVersionOf.set(cs, chatServiceVersion(cs));
+    for (const name of providersUsedBy(cs)) {
+      for (const p of providersByName.get(name) ?? []) {
+        if (p.namespace !== undefined && cs.namespace !== undefined && p.namespace !== cs.namespace)
+          continue;
+        const users = usersOf.get(p);
+        if (users) users.push(cs);
+        else usersOf.set(p, [cs]);
+      }
+    }
+  }
+  const index = { providersByName, usersOf, gmsVersionOf };
+  indexes.set(model, index);
+  return index;
+}
+
+/** The PushProvider a ChatService means by `name` (same namespace, or either without one). */
+export function findProviderFor(
+  index: ModelIndex,
+  cs: ManifestObject,
+  name: string,
+): ManifestObject | undefined {
+  return index.providersByName
+    .get(name)
+    ?.find(
+      (p) =>
+        p.namespace === undefined || cs.namespace === undefined || p.namespace === cs.namespace,
+    );
+}

@@ -9,19 +9,41 @@
  * - push-enabled-comet: from 8.5.103.10 pushEnabled "requires the default value (comet)";
  *   the source sentence is cut off and its own customhttp sample omits comet, so a warning.
  */
-import { checkFeature, checkOptionVersion, findOption, isAtLeast } from '../../catalog/index.js';
+import {
+  checkFeature as checkFeatureUncached,
+  checkOptionVersion,
+  findOption,
+  isAtLeast,
+  type FeatureGateProblem,
+} from '../../catalog/index.js';
 import type { Emit, ValidationModel } from '../model.js';
 import { get } from '../model.js';
 import {
   chatServerVersion,
   chatServiceVersion,
+  findProviderFor,
+  indexModel,
   providerList,
   providerType,
   pushEnabled,
 } from './shared.js';
-import { sameNamespace } from '../model.js';
 
 const COMET_REQUIRED_FROM = '8.5.103.10';
+
+/** Feature gates by (feature, versions): thousands of ChatServices share a handful of versions. */
+const featureCache = new Map<string, FeatureGateProblem[]>();
+function checkFeature(
+  id: string,
+  versions: { gms?: string; chatServer?: string },
+): FeatureGateProblem[] {
+  const key = `${id}\0${versions.gms ?? ''}\0${versions.chatServer ?? ''}`;
+  let hit = featureCache.get(key);
+  if (!hit) {
+    hit = checkFeatureUncached(id, versions);
+    if (featureCache.size < 10_000) featureCache.set(key, hit);
+  }
+  return hit;
+}
 
 export function checkVersions(model: ValidationModel, emit: Emit): void {
   for (const cs of model.chatServices) {
@@ -76,9 +98,7 @@ export function checkVersions(model: ValidationModel, emit: Emit): void {
 
     if (fcmGate && !(enabled ?? []).includes('fcm')) {
       providerList(cs).forEach((name, i) => {
-        const pp = model.pushProviders.find(
-          (p) => p.name === name && sameNamespace(p.namespace, cs.namespace),
-        );
+        const pp = findProviderFor(indexModel(model), cs, name);
         if (pp && providerType(pp) === 'fcm') {
           emit({
             rule: 'version-gate',

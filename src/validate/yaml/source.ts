@@ -19,15 +19,17 @@ import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
 import type { Path, Position } from './path.js';
 import { segmentMatches } from './path.js';
+import { eventDocuments, locateOffset } from './events.js';
 
 /**
  * Texts where js-yaml and `yaml` are known to read differently, left to the authority (found by
  * the property test in test/unit/validate/property.test.ts):
  * - directives (%YAML 1.1, %TAG) change how scalars resolve;
  * - a byte order mark inside the stream;
- * - an indented `---` or `...`, which is a plain scalar, not a document marker.
+ * - an indented `---` or `...`, which is a plain scalar, not a document marker;
+ * - a lone CR line break (positions from js-yaml events count LF-terminated lines).
  */
-const FAST_PATH_UNSAFE = /^%|\ufeff|^[ \t]+(?:---|\.\.\.)(?:[ \t\r]|$)/m;
+const FAST_PATH_UNSAFE = /^%|\ufeff|\r(?!\n)|^[ \t]+(?:---|\.\.\.)(?:[ \t\r]|$)/m;
 
 /** Aliases a document may expand before it is called a "billion laughs" document. */
 export const MAX_ALIAS_COUNT = 100;
@@ -213,6 +215,10 @@ export class YamlSource {
    * does not exist (a missing field), the deepest existing ancestor; then the document start.
    */
   locate(index: number, path: Path, at: 'key' | 'value' = 'value'): Position {
+    if (!this.full && !this.fullFailed) {
+      const root = this.eventDocs()?.[index];
+      if (root) return this.offsetToPosition(locateOffset(this.text, root, path, at));
+    }
     const full = this.ensureFull();
     const doc = full?.nonEmpty[index];
     if (!full || !doc) return { line: 1, column: 1 };
@@ -227,13 +233,51 @@ export class YamlSource {
       found++;
     }
     const complete = found === path.length;
+    // An empty value (`key:`) has no text of its own: point at its key.
+    const empty = isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1];
     const target =
-      (at === 'key' || !complete || node === null || node === undefined) && keyNode
+      (at === 'key' || !complete || node === null || node === undefined || empty) && keyNode
         ? keyNode
         : (node ?? keyNode);
     const range =
       (target as YamlNode | undefined)?.range ?? (doc.contents as YamlNode | null)?.range;
     return this.pos(range?.[0] ?? 0);
+  }
+
+  private events: ReturnType<typeof eventDocuments> | undefined;
+  private lineStarts: number[] | undefined;
+
+  /** Position trees from js-yaml's events, built on the first locate of a fast-path file. */
+  private eventDocs(): ReturnType<typeof eventDocuments> | undefined {
+    if (!this.events) {
+      try {
+        this.events = eventDocuments(this.text, MAX_DEPTH);
+      } catch {
+        return undefined; // cannot happen for a text loadAll accepted; fall back to `yaml`
+      }
+      if (this.events.length !== this.documents.length) return undefined;
+    }
+    return this.events;
+  }
+
+  private offsetToPosition(offset: number): Position {
+    if (!this.lineStarts) {
+      // Line breaks as `yaml`'s LineCounter counts them: LF, and CR not followed by LF... only LF
+      // and CRLF end lines in YAML 1.2 texts the fast path accepts.
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
   }
 
   /** The source lines (for code frames). */

@@ -143,3 +143,85 @@ describe('fast path agrees with the authority', () => {
     );
   });
 });
+
+describe('positions from js-yaml events match yaml node ranges', () => {
+  const key = fc.constantFrom(
+    'a',
+    'b',
+    'spec',
+    'name',
+    'x y',
+    'k:v',
+    '1',
+    'true',
+    'fcm.title',
+    'a/b',
+  );
+  const leaf = fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constantFrom('line1\nline2', "it's", 'say "hi"', '', '#x'),
+  );
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(key, tie('node'), { maxKeys: 4 }),
+    ),
+  })).node;
+
+  function paths(
+    v: unknown,
+    prefix: (string | number)[] = [],
+    out: (string | number)[][] = [],
+  ): (string | number)[][] {
+    out.push(prefix);
+    if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+    return out;
+  }
+
+  it('for every path of generated documents in block and flow style', async () => {
+    const { stringify } = await import('yaml');
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.boolean(),
+        fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL'),
+        (docs, flow, scalarStyle) => {
+          const text = docs
+            .map((d) =>
+              stringify(d, {
+                collectionStyle: flow ? 'flow' : 'block',
+                defaultStringType: scalarStyle as 'PLAIN',
+              }),
+            )
+            .join('---\n');
+          const fast = new YamlSource('x.yaml', text);
+          if (!fast.fast) return;
+          const full = new YamlSource('x.yaml', text, { fast: false });
+          compared++;
+          docs.forEach((d, i) => {
+            for (const p of paths(d)) {
+              for (const at of ['key', 'value'] as const) {
+                expect(fast.locate(i, p, at), `${JSON.stringify(p)} ${at}\n${text}`).toEqual(
+                  full.locate(i, p, at),
+                );
+              }
+            }
+          });
+        },
+      ),
+      { numRuns: 400 },
+    );
+    expect(compared).toBeGreaterThan(200);
+  });
+});

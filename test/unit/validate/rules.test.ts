@@ -438,13 +438,12 @@ describe('injection', () => {
     expect(rules(d)).toEqual(['injection']);
   });
 
-  it('metadata.name with a dot when it is also the service name', async () => {
-    const d = await diagnostics(chatService({ name: 'support.v2' }));
+  it('a spec.serviceName that cannot be a section name or channel', async () => {
+    const d = await diagnostics(chatService({ extra: '  serviceName: "support]\\n[x"' }));
     expect(rules(d)).toEqual(['injection']);
-    expect(d[0]!.message).toContain('set spec.serviceName');
-    expect(
-      await diagnostics(chatService({ name: 'support.v2', extra: '  serviceName: support' })),
-    ).toEqual([]);
+    expect(d[0]!.path).toBe('spec.serviceName');
+    // metadata.name is the default service name; the schema keeps it a DNS-1035 label.
+    expect(rules(await diagnostics(chatService({ name: 'support.v2' })))).toEqual(['schema']);
   });
 
   it('an option key that would break the INI line', async () => {
