@@ -181,28 +181,39 @@ export class GmsChatClient extends EventEmitter {
       if (!m.successful) return;
       this.handshakes++;
       if (m.clientId) this.sessions.push(m.clientId);
-      if (
-        this.handshakes > 1 &&
-        (this.options.autoResume ?? true) &&
-        this.secureKey &&
-        !this.chatEnded
-      ) {
+      if (this.handshakes > 1) {
+        // The old CometD session is gone: an operation still waiting for its notification
+        // will not get it (if the server did it, its event comes with the resume below).
+        const p = this.pending;
+        if (p) {
+          this.pending = undefined;
+          clearTimeout(p.timer);
+          p.reject(
+            new ChatClientError(
+              `${p.operation}: the CometD session was lost before its notification arrived`,
+            ),
+          );
+        }
         // A new CometD session (server restarted, node OFFLINE, network): resume the chat.
-        this.resume().catch((e: Error) => this.emit('resumeFailed', e));
+        if ((this.options.autoResume ?? true) && this.secureKey && !this.chatEnded)
+          void this.autoResume(this.handshakes);
       }
     });
     const onMessage = (m: Message): void => this.receive(m.data as ChatNotification);
     if (this.options.subscribe) {
+      // As in the seed's sample: subscribe in the /meta/handshake listener, after *every*
+      // successful handshake (cometd clears subscriptions when it handshakes again).
       this.subscribed = new Promise<void>((resolve, reject) => {
         cometd.addListener('/meta/handshake', (m: Message) => {
-          if (m.successful && this.handshakes === 1)
-            cometd.batch(() =>
-              cometd.subscribe(this.channel, onMessage, (r: Message) =>
-                r.successful
-                  ? resolve()
-                  : reject(new ChatClientError(`subscribe failed: ${r.error ?? 'unknown error'}`)),
-              ),
-            );
+          if (!m.successful) return;
+          const first = this.handshakes === 1;
+          cometd.batch(() =>
+            cometd.subscribe(this.channel, onMessage, (r: Message) => {
+              if (!first) return;
+              if (r.successful) resolve();
+              else reject(new ChatClientError(`subscribe failed: ${r.error ?? 'unknown error'}`));
+            }),
+          );
         });
       });
       this.subscribed.catch(() => undefined);
@@ -333,6 +344,24 @@ export class GmsChatClient extends EventEmitter {
     return n;
   }
 
+  /**
+   * Resume after handshake `generation`; retried (backing off to 3 s) until it works, the chat
+   * ends, the client closes, or a newer handshake takes over. A load balancer may briefly send
+   * one session's requests to two nodes while it learns a node is back.
+   */
+  private async autoResume(generation: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (generation !== this.handshakes || this.chatEnded || this.closed) return;
+      try {
+        await this.resume();
+        return;
+      } catch (e) {
+        this.emit('resumeFailed', e);
+        await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 3000)));
+      }
+    }
+  }
+
   /** Indexes missing between 1 and the highest index received. */
   gaps(): number[] {
     const out: number[] = [];
@@ -378,8 +407,11 @@ export class GmsChatClient extends EventEmitter {
     });
   }
 
+  private closed = false;
+
   /** End the CometD session (not the chat). */
   close(): Promise<void> {
+    this.closed = true;
     return new Promise((resolve) => {
       if (this.cometd.isDisconnected()) return resolve();
       const t = setTimeout(resolve, 2000);
