@@ -1,0 +1,137 @@
+import { X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { PushProvider } from '../../../../src/api/types.js';
+import { review } from '../../../../src/operator/webhook/admission.js';
+import {
+  coversHosts,
+  createCa,
+  createServingCert,
+  needsRenewal,
+  signedBy,
+  unexpired,
+} from '../../../../src/operator/webhook/certs.js';
+
+const cs = (spec: Record<string, unknown>) => ({
+  apiVersion: 'gms.chatops.io/v1alpha1',
+  kind: 'ChatService',
+  metadata: { name: 'support', namespace: 'cc' },
+  spec: {
+    gms: { version: '8.5.219.03' },
+    chatServer: {
+      version: '8.5.108.02',
+      endpoints: [{ name: 'cs-1', host: 'chat-1', port: 4125 }],
+    },
+    ...spec,
+  },
+});
+
+const req = (object: unknown, kind = 'ChatService', operation = 'CREATE') => ({
+  uid: 'u-1',
+  kind: { group: 'gms.chatops.io', version: 'v1alpha1', kind },
+  operation,
+  namespace: 'cc',
+  name: 'support',
+  object: object as Record<string, unknown>,
+});
+
+describe('admission review', () => {
+  it('allows a valid ChatService', () => {
+    expect(review(req(cs({ chat: { enable_notification_mode: true } })), () => [])).toEqual({
+      uid: 'u-1',
+      allowed: true,
+    });
+  });
+
+  it('denies an invalid one with the validator diagnostics and HTTP 422', () => {
+    const res = review(req(cs({ chat: { enable_notification_mode: 'maybe' } })), () => []);
+    expect(res.allowed).toBe(false);
+    expect(res.uid).toBe('u-1');
+    expect(res.status?.code).toBe(422);
+    expect(res.status?.reason).toBe('Invalid');
+    expect(res.status?.message).toContain('enable_notification_mode');
+    expect(res.status?.message).toMatch(/ChatService cc\/support is invalid/);
+  });
+
+  it('a PushProvider that does not exist yet is a warning, one that exists is checked', () => {
+    const spec = {
+      push: { enabled: ['comet', 'fcm'], defaultProvider: 'fcmprod', providers: ['fcmprod'] },
+    };
+    const missing = review(req(cs(spec)), () => []);
+    expect(missing.allowed).toBe(true);
+    expect(missing.warnings?.join(' ')).toContain('fcmprod');
+    const provider = {
+      apiVersion: 'gms.chatops.io/v1alpha1',
+      kind: 'PushProvider',
+      metadata: { name: 'fcmprod', namespace: 'cc' },
+      spec: { type: 'fcm', fcm: { apiKeySecretRef: { name: 'fcm', key: 'apiKey' } } },
+    } as PushProvider;
+    expect(review(req(cs(spec)), () => [provider])).toEqual({ uid: 'u-1', allowed: true });
+  });
+
+  it('checks PushProviders, never echoing an inline credential', () => {
+    const res = review(
+      req(
+        {
+          apiVersion: 'gms.chatops.io/v1alpha1',
+          kind: 'PushProvider',
+          metadata: { name: 'p' },
+          spec: {
+            type: 'fcm',
+            fcm: { apiKeySecretRef: { name: 'k', key: 'apiKey' } },
+            options: { 'fcm.apiKey': 'SUPER-SECRET' },
+          },
+        },
+        'PushProvider',
+      ),
+      () => [],
+    );
+    expect(res.allowed).toBe(false);
+    expect(JSON.stringify(res)).not.toContain('SUPER-SECRET');
+  });
+
+  it('lets DELETE and other kinds through', () => {
+    expect(
+      review(
+        req(cs({ chat: { enable_notification_mode: 'maybe' } }), 'ChatService', 'DELETE'),
+        () => [],
+      ).allowed,
+    ).toBe(true);
+    expect(review(req({ metadata: { name: 'x' } }, 'ConfigMap'), () => []).allowed).toBe(true);
+  });
+});
+
+describe('webhook certificates', () => {
+  const now = Date.UTC(2026, 10, 30);
+
+  it('issues a CA and a serving certificate for DNS names and IPs, verifiable by Node', async () => {
+    const ca = await createCa(now, 'test-ca');
+    const leaf = await createServingCert(now, ca, [
+      'gms-operator-webhook.gms-system.svc',
+      '127.0.0.1',
+    ]);
+    const c = new X509Certificate(leaf.cert);
+    expect(c.checkHost('gms-operator-webhook.gms-system.svc')).toBeDefined();
+    expect(c.checkIP('127.0.0.1')).toBeDefined();
+    expect(c.ca).toBe(false);
+    expect(new X509Certificate(ca.cert).ca).toBe(true);
+    expect(signedBy(leaf.cert, ca.cert)).toBe(true);
+    expect(coversHosts(leaf.cert, ['127.0.0.1', 'gms-operator-webhook.gms-system.svc'])).toBe(true);
+    expect(coversHosts(leaf.cert, ['other.svc'])).toBe(false);
+    expect(leaf.key).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+  });
+
+  it('renews after two thirds of the lifetime, and drops expired CAs from a bundle', async () => {
+    const ca = await createCa(now, 'test-ca');
+    const leaf = await createServingCert(now, ca, ['a.svc']);
+    const year = 365 * 24 * 3600 * 1000;
+    expect(needsRenewal(leaf.cert, now + 0.6 * year)).toBe(false);
+    expect(needsRenewal(leaf.cert, now + 0.7 * year)).toBe(true);
+    expect(needsRenewal(undefined, now)).toBe(true);
+    expect(needsRenewal('garbage', now)).toBe(true);
+    const other = await createCa(now, 'other-ca');
+    expect(signedBy(leaf.cert, other.cert)).toBe(false);
+    const bundle = ca.cert + other.cert;
+    expect(unexpired(bundle, now)).toHaveLength(2);
+    expect(unexpired(bundle, now + 6 * year)).toHaveLength(0);
+  });
+});
