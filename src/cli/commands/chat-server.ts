@@ -88,6 +88,11 @@ export const command: CommandModule = {
         type: 'string',
         describe: 'Nickname of a scripted agent that joins every chat and answers',
       })
+      .option('auto-agent-delay', {
+        type: 'number',
+        default: 400,
+        describe: 'Milliseconds the scripted agent takes to join and to answer',
+      })
       .option('idle-alert', {
         type: 'number',
         default: 0,
@@ -158,7 +163,12 @@ export const command: CommandModule = {
       idleAlertMs: idleAlert * 1000,
       idleCloseMs: idleClose * 1000,
       ...(args.dataDir ? { dataDir: String(args.dataDir) } : {}),
-      ...(autoAgent ? { autoAgent } : {}),
+      ...(autoAgent
+        ? {
+            autoAgent,
+            autoAgentDelayMs: positiveInt('auto-agent-delay', args.autoAgentDelay, 60_000),
+          }
+        : {}),
       log,
     });
     let addr: { host: string; port: number };

@@ -39,6 +39,8 @@ export interface ChatServerOptions {
   dataDir?: string;
   /** Nickname of an automatic agent that joins every chat and answers (demos). */
   autoAgent?: string;
+  /** How long the automatic agent takes to act (default 400 ms; 0 for benchmarks). */
+  autoAgentDelayMs?: number;
   log: Logger;
 }
 
@@ -112,7 +114,12 @@ export class ChatServerSimulator {
     });
     const addr = this.server.address() as AddressInfo;
     if (this.options.autoAgent) {
-      this.autoAgent = new AutoAgent(this, this.options.autoAgent, this.log);
+      this.autoAgent = new AutoAgent(
+        this,
+        this.options.autoAgent,
+        this.log,
+        this.options.autoAgentDelayMs ?? 400,
+      );
       this.autoAgent.start();
     }
     this.log.info(
