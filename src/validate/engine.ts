@@ -10,18 +10,26 @@ import type { FileChecker } from './checker.js';
 import type { Diagnostic, ValidationSummary } from './diagnostic.js';
 import { compareDiagnostics, countSeverities } from './diagnostic.js';
 import { decodeText } from './input/decode.js';
+import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  analyzeFile,
+  analyzeRead,
+  analyzeText,
+  type FileResult,
+  type FileTask,
+} from './file-task.js';
 import {
   DEFAULT_MAX_FILE_SIZE,
-  formatOfName,
   readInputFile,
   readStdin,
   resolveInputs,
-  sniffFormat,
   type InputError,
   type InputFile,
   type ReadResult,
 } from './input/sources.js';
-import { validateIniText } from './ini/validate-ini.js';
 import type { ValidationModel } from './model.js';
 import { collect, newCollector } from './objects.js';
 import { runRules } from './rules/index.js';
@@ -42,6 +50,11 @@ export interface EngineOptions extends ReferenceOptions {
   stdinFilename?: string;
   stdin?: NodeJS.ReadableStream;
   cwd?: string;
+  /**
+   * Worker threads for reading and parsing (0: none). Default: automatic for large inputs
+   * (GMSCTL_WORKERS overrides).
+   */
+  workers?: number;
 }
 
 export interface EngineResult {
@@ -60,20 +73,107 @@ export async function validatePaths(
   paths: readonly string[],
   opts: EngineOptions = {},
 ): Promise<EngineResult> {
-  const maxBytes = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const checkers = opts.checkers ?? [];
   const claims = (f: string) => checkers.some((c) => c.claims(f));
   const { files, errors } = resolveInputs(paths, { exclude: opts.exclude, claims, cwd: opts.cwd });
   const run = new ValidationRun(opts);
   run.ioErrors.push(...errors);
+  const taskOptions = { maxFileSize, gmsVersion: opts.gmsVersion };
+
+  // Files a checker claims and stdin are handled here; the rest may go to worker threads.
+  const checkerOf = new Map<InputFile, FileChecker>();
+  if (checkers.length > 0) {
+    for (const f of files) {
+      const c = checkers.find((x) => x.claims(f.file));
+      if (c) checkerOf.set(f, c);
+    }
+  }
+  const parallel = files.filter((f) => !f.stdin && !checkerOf.has(f));
+  const results = new Map<InputFile, FileResult>();
+  for (const [task, result] of await analyzeInParallel(parallel, taskOptions, opts.workers))
+    results.set(task, result);
+
   for (const input of files) {
+    const done = results.get(input);
+    if (done) {
+      run.adopt(done);
+      continue;
+    }
     const shown = input.stdin ? (opts.stdinFilename ?? '-') : input.file;
     const read: ReadResult = input.stdin
-      ? await readStdin(maxBytes, opts.stdin)
-      : readInputFile(input.fsPath!, maxBytes);
-    await run.addRead(shown, read, input);
+      ? await readStdin(maxFileSize, opts.stdin)
+      : readInputFile(input.fsPath!, maxFileSize);
+    await run.addRead(shown, read, input, checkerOf.get(input));
   }
   return run.finish();
+}
+
+/** Below this many files, worker threads cost more to start than they save. */
+const PARALLEL_MIN_FILES = 400;
+const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
+
+function workerCount(files: number, requested: number | undefined): number {
+  if (requested !== undefined) return Math.max(0, Math.floor(requested));
+  const env = process.env.GMSCTL_WORKERS;
+  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
+  if (files < PARALLEL_MIN_FILES) return 0;
+  // Only cores that are idle help (make -l style): on a machine already busy, threads that
+  // compete for the same cores are slower than one thread (measured in bench/validate).
+  const idle = Math.floor(availableParallelism() - (loadavg()[0] ?? 0));
+  const n = Math.min(idle, 4, Math.ceil(files / 200));
+  return n >= 2 ? n : 0;
+}
+
+/**
+ * Read and parse files in worker threads (contiguous slices, one per worker). Falls back to
+ * this thread for a slice whose worker fails, and entirely when workers are not available
+ * (the worker module is not built, e.g. under the TypeScript test runner).
+ */
+async function analyzeInParallel(
+  tasks: readonly InputFile[],
+  options: { maxFileSize: number; gmsVersion?: string },
+  requested: number | undefined,
+): Promise<[InputFile, FileResult][]> {
+  const n = Math.min(workerCount(tasks.length, requested), tasks.length);
+  if (n < 1 || !existsSync(fileURLToPath(WORKER_URL))) return [];
+  const size = Math.ceil(tasks.length / n);
+  const slices = Array.from({ length: n }, (_, i) => tasks.slice(i * size, (i + 1) * size)).filter(
+    (s) => s.length > 0,
+  );
+  const done = await Promise.all(
+    slices.map(
+      (slice) =>
+        new Promise<FileResult[]>((resolve) => {
+          const fileTasks: FileTask[] = slice.map((t) => ({
+            file: t.file,
+            fsPath: t.fsPath,
+            explicit: t.explicit,
+          }));
+          let settled = false;
+          const fallback = () => {
+            if (settled) return;
+            settled = true;
+            resolve(fileTasks.map((t) => analyzeFile(t, options)));
+          };
+          try {
+            const worker = new Worker(WORKER_URL, { workerData: { tasks: fileTasks, options } });
+            worker.once('message', (results: FileResult[]) => {
+              settled = true;
+              resolve(results);
+              void worker.terminate();
+            });
+            worker.once('error', fallback);
+            worker.once('exit', fallback);
+          } catch {
+            fallback();
+          }
+        }),
+    ),
+  );
+  return slices.flatMap((slice, i) =>
+    slice.map((t, k) => [t, done[i]![k]!] as [InputFile, FileResult]),
+  );
 }
 
 /**
@@ -100,87 +200,97 @@ class ValidationRun {
 
   constructor(private readonly opts: EngineOptions) {}
 
+  /** `checker`: the file checker that claims the file (stdin is matched by its shown name). */
   async addRead(
     shown: string,
     read: ReadResult,
     input: Pick<InputFile, 'explicit' | 'stdin'>,
+    checker = input.stdin ? this.checkerFor(shown) : undefined,
   ): Promise<void> {
-    const maxBytes = this.opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-    if (read.kind === 'error') {
-      this.ioErrors.push({ file: shown, message: read.message });
-      return;
+    const task = { file: shown, explicit: input.explicit, stdin: input.stdin };
+    if (read.kind === 'ok' && checker) {
+      const decoded = decodeText(shown, read.bytes);
+      if (decoded.ok) return this.addText(shown, decoded.text, input, checker);
     }
-    if (read.kind === 'too-large') {
-      this.count(shown);
-      this.perFile.push({
-        file: shown,
-        line: 1,
-        column: 1,
-        severity: 'error',
-        rule: 'file-too-large',
-        message: `the file is ${read.size} bytes, over the ${maxBytes}-byte cap (--max-file-size)`,
-      });
-      return;
-    }
-    const decoded = decodeText(shown, read.bytes);
-    if (!decoded.ok) {
-      this.count(shown);
-      this.perFile.push(decoded.diagnostic);
-      return;
-    }
-    await this.addText(shown, decoded.text, input);
+    this.adopt(analyzeRead(task, read, this.taskOptions()));
   }
 
   async addText(
     shown: string,
     text: string,
     input: Pick<InputFile, 'explicit' | 'stdin'>,
+    checker = this.checkerFor(shown),
   ): Promise<void> {
-    const out = this.perFile;
-    const checker = (this.opts.checkers ?? []).find((c) => c.claims(shown));
-    if (checker) {
-      this.count(shown, text);
-      this.documents++;
-      try {
-        out.push(...(await checker.check(shown, text)));
-      } catch (err) {
-        out.push({
-          file: shown,
-          line: 1,
-          column: 1,
-          severity: 'error',
-          rule: `${checker.id}-internal`,
-          message: `the ${checker.id} checker failed: ${err instanceof Error ? err.message : String(err)}`,
-        });
-      }
+    if (!checker) {
+      this.adopt(
+        analyzeText(
+          { file: shown, explicit: input.explicit, stdin: input.stdin },
+          text,
+          this.taskOptions(),
+        ),
+      );
       return;
     }
+    this.count(shown, text);
+    this.documents++;
+    try {
+      this.perFile.push(...(await checker.check(shown, text)));
+    } catch (err) {
+      this.perFile.push({
+        file: shown,
+        line: 1,
+        column: 1,
+        severity: 'error',
+        rule: `${checker.id}-internal`,
+        message: `the ${checker.id} checker failed: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  }
 
-    const format = formatOfName(shown) ?? sniffFormat(text);
-    if (format === 'ini') {
-      // A walked .cfg that is not INI (haproxy.cfg without its checker) is not ours.
-      if (!input.explicit && !input.stdin && sniffFormat(text) !== 'ini' && text.trim() !== '') {
-        bumpSkipped(this.collector.skipped, '(not a GMS INI file)');
+  /** Take in the result of one file, analysed here or in a worker thread. */
+  adopt(r: FileResult): void {
+    switch (r.kind) {
+      case 'io-error':
+        this.ioErrors.push({ file: r.file, message: r.message });
+        return;
+      case 'refused':
+        this.count(r.file);
+        this.perFile.push(r.diagnostic);
+        return;
+      case 'skipped':
+        bumpSkipped(this.collector.skipped, r.reason);
+        return;
+      case 'ini':
+        this.count(r.file, r.text);
+        this.documents++;
+        this.perFile.push(...r.diagnostics);
+        if (r.empty) this.perFile.push(emptyDiagnostic(r.file, 'no [section] and no key=value'));
+        return;
+      case 'yaml': {
+        this.count(r.file, r.text);
+        const src = new YamlSource(r.file, r.text, { parsed: r.parsed });
+        this.documents += src.documentCount;
+        this.perFile.push(...src.diagnostics);
+        if (src.documentCount === 0 && src.diagnostics.length === 0)
+          this.perFile.push(emptyDiagnostic(r.file, 'no YAML document'));
+        for (const doc of src.documents) {
+          if (doc.data === undefined) continue;
+          collect(this.collector, doc.data, r.file, (path, at) => src.locate(doc.index, path, at));
+        }
         return;
       }
-      this.count(shown, text);
-      this.documents++;
-      const r = validateIniText(shown, text, { gmsVersion: this.opts.gmsVersion });
-      out.push(...r.diagnostics);
-      if (r.empty) out.push(emptyDiagnostic(shown, 'no [section] and no key=value'));
-      return;
     }
+  }
 
-    this.count(shown, text);
-    const src = new YamlSource(shown, text);
-    this.documents += src.documentCount;
-    out.push(...src.diagnostics);
-    if (src.documentCount === 0 && src.diagnostics.length === 0)
-      out.push(emptyDiagnostic(shown, 'no YAML document'));
-    for (const doc of src.documents) {
-      if (doc.data === undefined) continue;
-      collect(this.collector, doc.data, shown, (path, at) => src.locate(doc.index, path, at));
-    }
+  private checkerFor(file: string): FileChecker | undefined {
+    return (this.opts.checkers ?? []).find((c) => c.claims(file));
+  }
+
+  private taskOptions() {
+    return {
+      maxFileSize: this.opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      gmsVersion: this.opts.gmsVersion,
+    };
   }
 
   private count(shown: string, text?: string): void {

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { isAtLeast, listMembers, sectionPatternOf, tryParseVersion } from '../../catalog/index.js';
-import { parseIni, printable } from '../../config/index.js';
+import { parseIni, printable } from '../rules/deps.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { ruleSeverity } from '../rules/meta.js';
 import { checkOptionEntry, type OptionSite } from '../rules/option-check.js';

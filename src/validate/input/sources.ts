@@ -84,9 +84,12 @@ function walk(
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Plain concatenation: both are already normalised, and join() per entry shows in profiles.
+  const dirPrefix = dir.endsWith(sep) ? dir : dir + sep;
+  const shownPrefix = shownDir === '.' ? '' : shownDir.endsWith(sep) ? shownDir : shownDir + sep;
   for (const e of entries) {
-    const fsPath = join(dir, e.name);
-    const shown = join(shownDir, e.name);
+    const fsPath = dirPrefix + e.name;
+    const shown = shownPrefix + e.name;
     if (isExcluded(shown, opts.exclude)) continue;
     if (e.isDirectory()) {
       if (e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;

@@ -8,7 +8,7 @@
  * ChatService in the inputs that uses it.
  */
 import { checkOptionValue, findOption, type SectionPattern } from '../../catalog/index.js';
-import { iniValueProblem } from '../../config/index.js';
+import { iniValueProblem } from './deps.js';
 import type { Emit, ManifestObject, ValidationModel } from '../model.js';
 import { describeObject, get, isRecord } from '../model.js';
 import type { Path } from '../yaml/path.js';
@@ -94,6 +94,12 @@ export function checkManifestOptions(model: ValidationModel, emit: Emit): void {
  * provider's customhttp.url / debug.customhttp.url (type url). Unsafe text is the injection
  * rule's; a malformed URL is option-value here.
  */
+const providerOptions = new Map<string, ReturnType<typeof findOption>>();
+function providerOption(key: string): ReturnType<typeof findOption> {
+  if (!providerOptions.has(key)) providerOptions.set(key, findOption('push.provider.x', key));
+  return providerOptions.get(key);
+}
+
 export function checkProviderFields(model: ValidationModel, emit: Emit): void {
   const fields: [string, string][] = [
     ['url', 'customhttp.url'],
@@ -103,7 +109,7 @@ export function checkProviderFields(model: ValidationModel, emit: Emit): void {
     for (const [field, key] of fields) {
       const value = get(pp.data, ['spec', 'customhttp', field]);
       if (typeof value !== 'string' || iniValueProblem(value)) continue;
-      const option = findOption('push.provider.x', key);
+      const option = providerOption(key);
       const problem = option ? checkOptionValue(option, value) : undefined;
       if (problem)
         emit({

@@ -15,7 +15,7 @@ import {
   type Placement,
   type SectionPattern,
 } from '../../catalog/index.js';
-import { iniKeyProblem, iniValueProblem, printable } from '../../config/index.js';
+import { iniKeyProblem, iniValueProblem, printable } from './deps.js';
 import type { Severity } from '../diagnostic.js';
 
 export interface OptionProblem {
@@ -83,8 +83,15 @@ function cachedIsCredential(key: string): boolean {
 const CREDENTIAL_LIKE =
   /(pass(word|wd|phrase)?$|secret|api[-_.]?key|token|keystore|private[-_.]?key|credential)/i;
 
+const credentialLike = new Map<string, boolean>();
+
 export function looksLikeCredential(key: string): boolean {
-  return CREDENTIAL_LIKE.test(key);
+  let v = credentialLike.get(key);
+  if (v === undefined) {
+    v = CREDENTIAL_LIKE.test(key);
+    if (credentialLike.size < 10_000) credentialLike.set(key, v);
+  }
+  return v;
 }
 
 const TYPE_OF = (v: unknown): string =>
@@ -105,8 +112,41 @@ function whereText(site: OptionSite, sections: readonly SectionPattern[]): strin
   return places.length > 0 ? `; write it under ${[...new Set(places)].join(' or ')}` : '';
 }
 
+/**
+ * Entries found clean, by everything that decides it (the section's pattern, not its name):
+ * the same options with the same values recur in every manifest of a repository.
+ */
+const cleanEntries = new Set<string>();
+
+const sitePrefixes = new WeakMap<OptionSite, string | null>();
+
+function cleanKey(site: OptionSite, key: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+    return undefined;
+  let prefix = sitePrefixes.get(site);
+  if (prefix === undefined) {
+    const pattern = sectionPatternOf(site.section);
+    const versions = site.versions.map((v) => v.version).join(',');
+    prefix =
+      pattern === undefined
+        ? null
+        : `${pattern}\0${versions}\0${site.credentialsAllowed}\0${site.checkValueSafety !== false}`;
+    sitePrefixes.set(site, prefix);
+  }
+  return prefix === null ? undefined : `${prefix}\0${key}\0${typeof value}\0${String(value)}`;
+}
+
 /** Everything wrong with one entry; empty when it is fine. */
 export function checkOptionEntry(site: OptionSite, key: string, value: unknown): OptionProblem[] {
+  const memo = cleanKey(site, key, value);
+  if (memo !== undefined && cleanEntries.has(memo)) return [];
+  const problems = checkOptionEntryUncached(site, key, value);
+  if (memo !== undefined && problems.length === 0 && cleanEntries.size < 50_000)
+    cleanEntries.add(memo);
+  return problems;
+}
+
+function checkOptionEntryUncached(site: OptionSite, key: string, value: unknown): OptionProblem[] {
   const problems: OptionProblem[] = [];
   const keyProblem = iniKeyProblem(key);
   if (keyProblem) {

@@ -30,16 +30,42 @@ function isStrictlyInside(path: Path, prefix: readonly string[]): boolean {
 }
 
 export class SchemaValidator {
-  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly schemas: Map<string, object>;
+  private readonly quick = new Map<string, ValidateFunction>();
+  private readonly detailed = new Map<string, ValidateFunction>();
+  private quickAjv: Ajv | undefined;
+  private detailedAjv: Ajv | undefined;
 
+  /**
+   * Two compilations per kind, each on first need: a quick one (stops at the first error) that
+   * clean objects pass through, and a detailed one (all errors, with the failing schema node for
+   * did-you-mean) only for objects that fail. Clean runs skip the costlier compilation.
+   */
   constructor(schemas: SchemaSet) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
-    for (const [kind, schema] of Object.entries(schemas))
-      this.validators.set(kind, ajv.compile(schema));
+    this.schemas = new Map(Object.entries(schemas));
+  }
+
+  private validator(kind: string, detailed: boolean): ValidateFunction | undefined {
+    const cache = detailed ? this.detailed : this.quick;
+    let v = cache.get(kind);
+    if (v) return v;
+    const schema = this.schemas.get(kind);
+    if (!schema) return undefined;
+    const ajv = detailed
+      ? (this.detailedAjv ??= new Ajv({
+          allErrors: true,
+          strict: false,
+          verbose: true,
+          validateFormats: false,
+        }))
+      : (this.quickAjv ??= new Ajv({ allErrors: false, strict: false, validateFormats: false }));
+    v = ajv.compile(schema);
+    cache.set(kind, v);
+    return v;
   }
 
   kinds(): string[] {
-    return [...this.validators.keys()];
+    return [...this.schemas.keys()];
   }
 
   check(
@@ -47,8 +73,9 @@ export class SchemaValidator {
     emit: Emit,
     claimed: (obj: ManifestObject, path: Path) => boolean,
   ): void {
-    const validate = this.validators.get(obj.kind);
-    if (!validate) return;
+    const quick = this.validator(obj.kind, false);
+    if (!quick || quick(obj.data)) return;
+    const validate = this.validator(obj.kind, true)!;
     if (validate(obj.data)) return;
     const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
     const maps = OPTION_MAPS[obj.kind] ?? [];

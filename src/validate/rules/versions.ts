@@ -45,6 +45,21 @@ function checkFeature(
   return hit;
 }
 
+const memberGateCache = new Map<string, ReturnType<typeof checkOptionVersion>>();
+function memberGates(
+  option: Parameters<typeof checkOptionVersion>[0],
+  member: string,
+  gms: string,
+): ReturnType<typeof checkOptionVersion> {
+  const key = `${option.name}\0${member}\0${gms}`;
+  let hit = memberGateCache.get(key);
+  if (!hit) {
+    hit = checkOptionVersion(option, member, gms);
+    if (memberGateCache.size < 10_000) memberGateCache.set(key, hit);
+  }
+  return hit;
+}
+
 export function checkVersions(model: ValidationModel, emit: Emit): void {
   for (const cs of model.chatServices) {
     const gms = chatServiceVersion(cs);
@@ -76,7 +91,7 @@ export function checkVersions(model: ValidationModel, emit: Emit): void {
           return;
         }
         if (!pushEnabledOption) return;
-        for (const g of checkOptionVersion(pushEnabledOption, member, gms)) {
+        for (const g of memberGates(pushEnabledOption, member, gms)) {
           if (g.subject === pushEnabledOption.name) continue;
           emit({
             rule: 'version-gate',

@@ -14,12 +14,23 @@
  * Never throws: every failure becomes a diagnostic.
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { createRequire } from 'node:module';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
 import type { Path, Position } from './path.js';
 import { segmentMatches } from './path.js';
 import { eventDocuments, locateOffset } from './events.js';
+
+/**
+ * `yaml` is loaded on first use (its CommonJS build, synchronously): a run over clean files
+ * never needs it, and gmsctl validate starts faster without it.
+ */
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+function yamlLib(): YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule;
+  return yamlModule;
+}
 
 /**
  * Texts where js-yaml and `yaml` are known to read differently, left to the authority (found by
@@ -45,12 +56,20 @@ export interface YamlDocument {
 
 interface FullParse {
   docs: Document.Parsed[];
-  lc: LineCounter;
+  lc: InstanceType<YamlModule['LineCounter']>;
   /** Non-empty documents (the ones YamlDocument.index counts). */
   nonEmpty: Document.Parsed[];
 }
 
 type YamlError = { code: string; message: string; pos: [number, number] };
+
+/** What a parse produced, as structured-clone-able data. */
+export interface ParsedYaml {
+  fast: boolean;
+  documentCount: number;
+  documents: YamlDocument[];
+  diagnostics: Diagnostic[];
+}
 
 export class YamlSource {
   private full: FullParse | undefined;
@@ -61,18 +80,37 @@ export class YamlSource {
   documentCount = 0;
   readonly documents: YamlDocument[] = [];
 
-  /** `fast: false` skips the js-yaml pre-check (tests compare both paths). */
+  /** Whether the documents came from the js-yaml fast path. */
+  fast = false;
+
+  /**
+   * `fast: false` skips the js-yaml pre-check (tests compare both paths); `parsed` adopts the
+   * result of a parse done elsewhere (a worker thread) without parsing again.
+   */
   constructor(
     readonly file: string,
     readonly text: string,
-    opts: { fast?: boolean } = {},
+    opts: { fast?: boolean; parsed?: ParsedYaml } = {},
   ) {
-    if (opts.fast === false || !this.fastParse()) this.fullParse();
+    if (opts.parsed) {
+      this.fast = opts.parsed.fast;
+      this.documentCount = opts.parsed.documentCount;
+      this.documents.push(...opts.parsed.documents);
+      this.diagnostics.push(...opts.parsed.diagnostics);
+      return;
+    }
+    if (opts.fast !== false && this.fastParse()) this.fast = true;
+    else this.fullParse();
   }
 
-  /** Whether the documents came from the js-yaml fast path. */
-  get fast(): boolean {
-    return this.full === undefined && !this.fullFailed;
+  /** The parse as plain data (what a worker thread sends back). */
+  parsed(): ParsedYaml {
+    return {
+      fast: this.fast,
+      documentCount: this.documentCount,
+      documents: this.documents,
+      diagnostics: this.diagnostics,
+    };
   }
 
   /** js-yaml pre-check: true when it accepted the file (documents filled), false to fall back. */
@@ -103,6 +141,7 @@ export class YamlSource {
   }
 
   private parseWithYaml(): void {
+    const { LineCounter, parseAllDocuments } = yamlLib();
     const lc = new LineCounter();
     let docs: Document.Parsed[];
     try {
@@ -189,7 +228,11 @@ export class YamlSource {
     }
   }
 
-  private pushYamlError(e: YamlError, lc: LineCounter, severity: 'error' | 'warning'): void {
+  private pushYamlError(
+    e: YamlError,
+    lc: InstanceType<YamlModule['LineCounter']>,
+    severity: 'error' | 'warning',
+  ): void {
     const { line, col } = lc.linePos(e.pos?.[0] ?? 0);
     const rule = e.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
     const message =
@@ -215,7 +258,7 @@ export class YamlSource {
    * does not exist (a missing field), the deepest existing ancestor; then the document start.
    */
   locate(index: number, path: Path, at: 'key' | 'value' = 'value'): Position {
-    if (!this.full && !this.fullFailed) {
+    if (this.fast) {
       const root = this.eventDocs()?.[index];
       if (root) return this.offsetToPosition(locateOffset(this.text, root, path, at));
     }
@@ -234,6 +277,7 @@ export class YamlSource {
     }
     const complete = found === path.length;
     // An empty value (`key:`) has no text of its own: point at its key.
+    const { isScalar } = yamlLib();
     const empty = isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1];
     const target =
       (at === 'key' || !complete || node === null || node === undefined || empty) && keyNode
@@ -291,6 +335,7 @@ function child(
   node: unknown,
   seg: string | number,
 ): { key?: unknown; value: unknown } | undefined {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib();
   let n = node;
   if (isAlias(n)) n = n.resolve(doc);
   if (isMap(n)) {
@@ -312,6 +357,7 @@ function child(
 
 /** An empty document (`---` alone) or a null one: js-yaml yields null for both and so do we. */
 function isNullDocument(doc: Document.Parsed): boolean {
+  const { isScalar } = yamlLib();
   const c = doc.contents;
   return c === null || (isScalar(c) && c.value === null);
 }
