@@ -15,6 +15,7 @@
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { createRequire } from 'node:module';
+import type * as YamlApi from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
 import type { Path, Position } from './path.js';
@@ -25,7 +26,7 @@ import { eventDocuments, locateOffset } from './events.js';
  * `yaml` is loaded on first use (its CommonJS build, synchronously): a run over clean files
  * never needs it, and gmsctl validate starts faster without it.
  */
-type YamlModule = typeof import('yaml');
+type YamlModule = typeof YamlApi;
 let yamlModule: YamlModule | undefined;
 function yamlLib(): YamlModule {
   yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule;
