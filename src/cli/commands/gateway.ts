@@ -7,6 +7,9 @@
  * Push endpoints of FCM and APNs are flags (or GMS_FCM_ENDPOINT, GMS_APNS_ENDPOINT,
  * GMS_APNS_SANDBOX_ENDPOINT), never INI keys, so tests and demos point them at a local receiver.
  * The node API can require Basic auth: GMS_NODE_API_USERNAME and GMS_NODE_API_PASSWORD.
+ * In a pod (the operator's StatefulSet) the environment fills the flags: GMS_CONFIG_DIR,
+ * GMS_HTTP_PORT, GMS_NODE_NAME; the address defaults to 0.0.0.0 when KUBERNETES_SERVICE_HOST is
+ * set (inside Kubernetes), else 127.0.0.1 (GMS_HOST overrides both).
  * Runs until SIGINT/SIGTERM; on SIGTERM the node goes OFFLINE first (CometD clients move to
  * other nodes), then stops. A bad config stops it at start with file:line:col messages (exit 2).
  */
@@ -41,18 +44,20 @@ export const command: CommandModule = {
       .option('config', { alias: 'c', type: 'string', describe: 'One gms.ini file' })
       .option('config-dir', {
         type: 'string',
+        default: process.env.GMS_CONFIG_DIR,
         describe:
           'Directory with static.ini, dynamic.ini and secrets.ini (container contract), read in that order',
       })
       .option('port', {
         alias: 'p',
         type: 'number',
-        default: Number(process.env.GMS_PORT ?? 8080),
+        default: Number(process.env.GMS_HTTP_PORT ?? process.env.GMS_PORT ?? 8080),
         describe: 'HTTP port (0 = any free port)',
       })
       .option('host', {
         type: 'string',
-        default: process.env.GMS_HOST ?? '127.0.0.1',
+        default:
+          process.env.GMS_HOST ?? (process.env.KUBERNETES_SERVICE_HOST ? '0.0.0.0' : '127.0.0.1'),
         describe: 'Address to listen on (0.0.0.0 in a container)',
       })
       .option('node-name', {
@@ -111,7 +116,11 @@ export const command: CommandModule = {
       ),
   run: async (args) => {
     const config = args.config as string | undefined;
-    const dir = args.configDir as string | undefined;
+    // --config wins over GMS_CONFIG_DIR from the environment (the pod sets it).
+    const dir =
+      config !== undefined && args.configDir === process.env.GMS_CONFIG_DIR
+        ? undefined
+        : (args.configDir as string | undefined);
     if ((config === undefined) === (dir === undefined))
       throw new UsageError('give exactly one of --config FILE or --config-dir DIR');
     const gmsVersion = String(args.gmsVersion);
