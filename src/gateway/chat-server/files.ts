@@ -12,8 +12,6 @@ import { pipeline } from 'node:stream/promises';
 import { ChatError, ErrorCode } from '../chat/errors.js';
 import { FILE_ID } from './ids.js';
 
-export class FileTooLargeError extends ChatError {}
-
 export class FileStore {
   constructor(readonly dir: string) {}
 

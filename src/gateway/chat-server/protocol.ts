@@ -116,5 +116,4 @@ export type ServerFrame = HelloFrame | ResponseFrame | EventFrame | UnbindFrame;
 /** Header names of the file endpoints. */
 export const H_SECURE_KEY = 'x-gms-secure-key';
 export const H_FILE_NAME = 'x-gms-file-name';
-export const H_USER_DATA = 'x-gms-user-data';
 export const H_NODE = 'x-gms-node';
