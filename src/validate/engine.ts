@@ -10,17 +10,7 @@ import type { FileChecker } from './checker.js';
 import type { Diagnostic, ValidationSummary } from './diagnostic.js';
 import { compareDiagnostics, countSeverities } from './diagnostic.js';
 import { decodeText } from './input/decode.js';
-import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import {
-  analyzeFile,
-  analyzeRead,
-  analyzeText,
-  type FileResult,
-  type FileTask,
-} from './file-task.js';
+import { analyzeRead, analyzeText, type FileResult } from './file-task.js';
 import {
   DEFAULT_MAX_FILE_SIZE,
   readInputFile,
@@ -30,7 +20,7 @@ import {
   type InputFile,
   type ReadResult,
 } from './input/sources.js';
-import type { ValidationModel } from './model.js';
+import type { Locator, ValidationModel } from './model.js';
 import { collect, newCollector } from './objects.js';
 import { runRules } from './rules/index.js';
 import type { ReferenceOptions } from './rules/references.js';
@@ -50,11 +40,6 @@ export interface EngineOptions extends ReferenceOptions {
   stdinFilename?: string;
   stdin?: NodeJS.ReadableStream;
   cwd?: string;
-  /**
-   * Worker threads for reading and parsing (0: none). Default: automatic for large inputs
-   * (GMSCTL_WORKERS overrides).
-   */
-  workers?: number;
 }
 
 export interface EngineResult {
@@ -79,9 +64,8 @@ export async function validatePaths(
   const { files, errors } = resolveInputs(paths, { exclude: opts.exclude, claims, cwd: opts.cwd });
   const run = new ValidationRun(opts);
   run.ioErrors.push(...errors);
-  const taskOptions = { maxFileSize, gmsVersion: opts.gmsVersion };
 
-  // Files a checker claims and stdin are handled here; the rest may go to worker threads.
+  // Which checker claims each file, decided once (claims() can be a few regular expressions).
   const checkerOf = new Map<InputFile, FileChecker>();
   if (checkers.length > 0) {
     for (const f of files) {
@@ -89,17 +73,8 @@ export async function validatePaths(
       if (c) checkerOf.set(f, c);
     }
   }
-  const parallel = files.filter((f) => !f.stdin && !checkerOf.has(f));
-  const results = new Map<InputFile, FileResult>();
-  for (const [task, result] of await analyzeInParallel(parallel, taskOptions, opts.workers))
-    results.set(task, result);
 
   for (const input of files) {
-    const done = results.get(input);
-    if (done) {
-      run.adopt(done);
-      continue;
-    }
     const shown = input.stdin ? (opts.stdinFilename ?? '-') : input.file;
     const read: ReadResult = input.stdin
       ? await readStdin(maxFileSize, opts.stdin)
@@ -107,73 +82,6 @@ export async function validatePaths(
     await run.addRead(shown, read, input, checkerOf.get(input));
   }
   return run.finish();
-}
-
-/** Below this many files, worker threads cost more to start than they save. */
-const PARALLEL_MIN_FILES = 400;
-const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
-
-function workerCount(files: number, requested: number | undefined): number {
-  if (requested !== undefined) return Math.max(0, Math.floor(requested));
-  const env = process.env.GMSCTL_WORKERS;
-  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
-  if (files < PARALLEL_MIN_FILES) return 0;
-  // Only cores that are idle help (make -l style): on a machine already busy, threads that
-  // compete for the same cores are slower than one thread (measured in bench/validate).
-  const idle = Math.floor(availableParallelism() - (loadavg()[0] ?? 0));
-  const n = Math.min(idle, 4, Math.ceil(files / 200));
-  return n >= 2 ? n : 0;
-}
-
-/**
- * Read and parse files in worker threads (contiguous slices, one per worker). Falls back to
- * this thread for a slice whose worker fails, and entirely when workers are not available
- * (the worker module is not built, e.g. under the TypeScript test runner).
- */
-async function analyzeInParallel(
-  tasks: readonly InputFile[],
-  options: { maxFileSize: number; gmsVersion?: string },
-  requested: number | undefined,
-): Promise<[InputFile, FileResult][]> {
-  const n = Math.min(workerCount(tasks.length, requested), tasks.length);
-  if (n < 1 || !existsSync(fileURLToPath(WORKER_URL))) return [];
-  const size = Math.ceil(tasks.length / n);
-  const slices = Array.from({ length: n }, (_, i) => tasks.slice(i * size, (i + 1) * size)).filter(
-    (s) => s.length > 0,
-  );
-  const done = await Promise.all(
-    slices.map(
-      (slice) =>
-        new Promise<FileResult[]>((resolve) => {
-          const fileTasks: FileTask[] = slice.map((t) => ({
-            file: t.file,
-            fsPath: t.fsPath,
-            explicit: t.explicit,
-          }));
-          let settled = false;
-          const fallback = () => {
-            if (settled) return;
-            settled = true;
-            resolve(fileTasks.map((t) => analyzeFile(t, options)));
-          };
-          try {
-            const worker = new Worker(WORKER_URL, { workerData: { tasks: fileTasks, options } });
-            worker.once('message', (results: FileResult[]) => {
-              settled = true;
-              resolve(results);
-              void worker.terminate();
-            });
-            worker.once('error', fallback);
-            worker.once('exit', fallback);
-          } catch {
-            fallback();
-          }
-        }),
-    ),
-  );
-  return slices.flatMap((slice, i) =>
-    slice.map((t, k) => [t, done[i]![k]!] as [InputFile, FileResult]),
-  );
 }
 
 /**
@@ -247,7 +155,7 @@ class ValidationRun {
     }
   }
 
-  /** Take in the result of one file, analysed here or in a worker thread. */
+  /** Take in the result of one file (plain data: see file-task.ts). */
   adopt(r: FileResult): void {
     switch (r.kind) {
       case 'io-error':
@@ -273,10 +181,11 @@ class ValidationRun {
         this.perFile.push(...src.diagnostics);
         if (src.documentCount === 0 && src.diagnostics.length === 0)
           this.perFile.push(emptyDiagnostic(r.file, 'no YAML document'));
-        for (const doc of src.documents) {
-          if (doc.data === undefined) continue;
-          collect(this.collector, doc.data, r.file, (path, at) => src.locate(doc.index, path, at));
-        }
+        src.documents.forEach((doc, i) => {
+          if (doc.data === undefined) return;
+          const locate: Locator = (path, at) => src.locate(doc.index, path, at);
+          collect(this.collector, doc.data, r.file, locate, 0, r.schemaOk[i]);
+        });
         return;
       }
     }

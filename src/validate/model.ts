@@ -21,6 +21,8 @@ export interface ManifestObject {
   /** The file shown in diagnostics, or `<kind>/<namespace>/<name>` for in-memory objects. */
   file: string;
   locate: Locator;
+  /** The quick schema verdict when it was computed while parsing (see SchemaValidator). */
+  schemaOk?: boolean;
 }
 
 /** A Secret among the inputs: only key names and decoded values, never printed. */

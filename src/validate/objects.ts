@@ -49,6 +49,7 @@ export function collect(
   file: string,
   locate: Locator,
   depth = 0,
+  schemaOk?: boolean,
 ): void {
   if (!isRecord(data)) {
     bump(c, '(not a Kubernetes object)');
@@ -77,6 +78,7 @@ export function collect(
     file,
     locate,
   };
+  if (schemaOk !== undefined) obj.schemaOk = schemaOk;
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   if (kind === KIND_CHAT_SERVICE) c.model.chatServices.push(obj);
   else if (kind === KIND_PUSH_PROVIDER) c.model.pushProviders.push(obj);

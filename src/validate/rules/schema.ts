@@ -64,6 +64,16 @@ export class SchemaValidator {
     return v;
   }
 
+  /**
+   * The quick verdict alone (undefined for a kind without a schema). Worker threads run it
+   * while parsing, so the main thread compiles and runs only the detailed check, and only for
+   * objects that fail.
+   */
+  quickValid(kind: string, data: unknown): boolean | undefined {
+    const quick = this.validator(kind, false);
+    return quick ? (quick(data) as boolean) : undefined;
+  }
+
   kinds(): string[] {
     return [...this.schemas.keys()];
   }
@@ -73,8 +83,8 @@ export class SchemaValidator {
     emit: Emit,
     claimed: (obj: ManifestObject, path: Path) => boolean,
   ): void {
-    const quick = this.validator(obj.kind, false);
-    if (!quick || quick(obj.data)) return;
+    if (obj.schemaOk === true) return;
+    if (obj.schemaOk === undefined && this.quickValid(obj.kind, obj.data) !== false) return;
     const validate = this.validator(obj.kind, true)!;
     if (validate(obj.data)) return;
     const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
