@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { ChatService, PushProvider } from '../api/types.js';
-import { MANAGED_SELECTOR } from '../manifests/index.js';
+import { LABEL_CHAT_SERVICE, MANAGED_SELECTOR } from '../manifests/index.js';
 import type { Clock } from './runtime/clock.js';
 import type { EventHandler, InformerObserver } from './runtime/informer.js';
 import { Informer } from './runtime/informer.js';
@@ -14,6 +14,14 @@ import type { KubeClient } from './runtime/kube/client.js';
 import type { ResourceType } from './runtime/kube/resources.js';
 import { RESOURCES } from './runtime/kube/resources.js';
 import type { KubeObject } from './runtime/kube/types.js';
+
+/** Index of the objects (and pods) of one ChatService: `<namespace>/<chatservice>`. */
+export const INDEX_CHAT_SERVICE = 'byChatService';
+
+function chatServiceOf(o: KubeObject): string[] {
+  const cs = o.metadata.labels?.[LABEL_CHAT_SERVICE];
+  return cs ? [`${o.metadata.namespace ?? ''}/${cs}`] : [];
+}
 
 /** One resource type over all watched namespaces. */
 export class MultiInformer<T extends KubeObject> {
@@ -130,6 +138,10 @@ export class Caches {
     this.httpRoutes = opts.httpRoutes
       ? make(RESOURCES.HTTPRoute, MANAGED_SELECTOR, false)
       : undefined;
+    // A reconcile looks up its own objects through this index, never by scanning a namespace:
+    // with 1,000 ChatServices a scan per reconcile would be O(n^2) work and garbage.
+    for (const c of [this.secrets, this.pods, ...this.owned()])
+      c.addIndex(INDEX_CHAT_SERVICE, chatServiceOf);
     this.all = [
       this.chatServices,
       this.pushProviders,

@@ -18,13 +18,7 @@ import type { Logger } from 'pino';
 import type { ChatService, PushProvider, RolloutStatus, SecretData } from '../../api/types.js';
 import { render } from '../../config/index.js';
 import type { ManifestObject, SourceSecret } from '../../manifests/index.js';
-import {
-  LABEL_CHAT_SERVICE,
-  LABEL_CONFIG_ROLE,
-  desiredState,
-  manifestProblems,
-  names,
-} from '../../manifests/index.js';
+import { LABEL_CONFIG_ROLE, desiredState, manifestProblems, names } from '../../manifests/index.js';
 import type { Diagnostic } from '../../validate/index.js';
 import { validateObjects } from '../../validate/index.js';
 import { replicasOverride } from '../rollout/machine.js';
@@ -40,6 +34,7 @@ import { RESOURCES, resourceFor } from '../runtime/kube/resources.js';
 import type { KubeObject } from '../runtime/kube/types.js';
 import type { OperatorMetrics } from '../runtime/metrics.js';
 import type { Caches } from '../caches.js';
+import { INDEX_CHAT_SERVICE } from '../caches.js';
 import { chatServiceSecretNames, providerNames, providerSecretNames } from './references.js';
 import type { RolloutDriver } from './rollout-seam.js';
 import { PendingRollout } from './rollout-seam.js';
@@ -101,9 +96,7 @@ export class ChatServiceReconciler implements Reconciler {
     // 2. validate
     const validation = this.validate(cs, providers, secrets);
     const sts = caches.statefulSets.get(ns, names.statefulSet(cs));
-    const pods = caches.pods
-      .list(ns)
-      .filter((p) => p.metadata.labels?.[LABEL_CHAT_SERVICE] === cs.metadata.name);
+    const pods = caches.pods.byIndex(INDEX_CHAT_SERVICE, `${ns}/${cs.metadata.name}`);
     const desiredReplicas = cs.spec.gms?.replicas ?? 1;
     if (validation.errors.length > 0) {
       const wasValid = cs.status?.conditions?.find((c) => c.type === 'ConfigValid');
@@ -370,12 +363,13 @@ export class ChatServiceReconciler implements Reconciler {
     mounts(sts?.spec?.template?.spec);
     const ownedBy = (o: KubeObject) =>
       o.metadata.ownerReferences?.some((r) => r.controller && r.uid === uid) ?? false;
+    const mine = `${ns}/${cs.metadata.name}`;
     const removed: string[] = [];
     const candidates: KubeObject[] = [];
     for (const role of ['static', 'credentials'] as const) {
       const cache = role === 'static' ? caches.configMaps : caches.secrets;
       const old = cache
-        .list(ns)
+        .byIndex(INDEX_CHAT_SERVICE, mine)
         .filter(
           (o) =>
             ownedBy(o) &&
@@ -393,7 +387,7 @@ export class ChatServiceReconciler implements Reconciler {
     }
     // Load-balancer objects of another expose mode.
     for (const cache of [caches.ingresses, caches.httpRoutes, caches.configMaps]) {
-      for (const o of cache?.list(ns) ?? []) {
+      for (const o of cache?.byIndex(INDEX_CHAT_SERVICE, mine) ?? []) {
         if (!ownedBy(o) || wanted.has(`${o.kind}/${o.metadata.name}`)) continue;
         const lb = o.metadata.labels?.['app.kubernetes.io/component'] === 'load-balancer';
         if (lb) candidates.push(o);
