@@ -65,6 +65,7 @@ describe('rolling restart of every node while 50 chats are active', () => {
     let running = true;
     let agentMessages = 0;
     let customerMessages = 0;
+    const inFlight: Promise<unknown>[] = [];
     const traffic = (async () => {
       let round = 0;
       while (running) {
@@ -78,10 +79,12 @@ describe('rolling restart of every node while 50 chats are active', () => {
             agentMessages++;
             // Not awaited: a send whose node just went away may wait for its timeout.
             if ((i + round) % 3 === 0)
-              void c.client
-                .send('sendMessage', { message: `customer round ${round}` })
-                .then(() => customerMessages++)
-                .catch(() => undefined);
+              inFlight.push(
+                c.client
+                  .send('sendMessage', { message: `customer round ${round}` })
+                  .then(() => customerMessages++)
+                  .catch(() => undefined),
+              );
           }),
         );
         await new Promise((r) => setTimeout(r, 250));
@@ -98,6 +101,7 @@ describe('rolling restart of every node while 50 chats are active', () => {
     await new Promise((r) => setTimeout(r, 2000));
     running = false;
     await traffic;
+    await Promise.allSettled(inFlight);
 
     // Every chat still exists, and every client converges on the Chat Server's transcript.
     const lengths = new Map<string, number>();
