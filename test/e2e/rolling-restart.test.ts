@@ -131,8 +131,16 @@ describe('rolling restart of every node while 50 chats are active', () => {
           resumes: c.client.resumes,
           sessions: c.client.sessions.length,
           transport: c.client.transportType,
+          lastResumeError: c.client.lastResumeError,
+          chatId: c.chatId,
         }))
         .filter((x) => x.last < (x.want ?? 0));
+      const bound = (await (await fetch(`${cluster.csUrl}/v1/chats`)).json()) as {
+        chatId: string;
+        boundNode: string | null;
+      }[];
+      for (const l of lagging)
+        Object.assign(l, { boundNode: bound.find((b) => b.chatId === l.chatId)?.boundNode });
       throw new Error(
         `${(e as Error).message}; ${lagging.length} lagging: ${JSON.stringify(lagging.slice(0, 10))}`,
         { cause: e },

@@ -135,6 +135,8 @@ export class GmsChatClient extends EventEmitter {
   private handshakes = 0;
   private connected = false;
   resumes = 0;
+  /** Why the last automatic resume attempt failed (diagnostics). */
+  lastResumeError: string | undefined;
   /** The clientId of each CometD session this client had. */
   readonly sessions: string[] = [];
   /** This client's cookies (load-balancer affinity). */
@@ -356,6 +358,7 @@ export class GmsChatClient extends EventEmitter {
         await this.resume();
         return;
       } catch (e) {
+        this.lastResumeError = (e as Error).message;
         this.emit('resumeFailed', e);
         await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 3000)));
       }
