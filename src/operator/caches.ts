@@ -9,7 +9,7 @@ import type { ChatService, PushProvider } from '../api/types.js';
 import { LABEL_CHAT_SERVICE, MANAGED_SELECTOR } from '../manifests/index.js';
 import type { Clock } from './runtime/clock.js';
 import type { EventHandler, InformerObserver } from './runtime/informer.js';
-import { Informer } from './runtime/informer.js';
+import { Informer, stripManagedFields } from './runtime/informer.js';
 import type { KubeClient } from './runtime/kube/client.js';
 import type { ResourceType } from './runtime/kube/resources.js';
 import { RESOURCES } from './runtime/kube/resources.js';
@@ -76,6 +76,26 @@ export class MultiInformer<T extends KubeObject> {
   }
 }
 
+/**
+ * Secret types that can never hold a GMS credential: their data is dropped from the cache
+ * (Helm keeps every release, compressed, in a Secret; service-account tokens and registry
+ * credentials are common and sizeable). References to them still resolve by name.
+ */
+const NON_CREDENTIAL_SECRET_TYPES = new Set([
+  'helm.sh/release.v1',
+  'kubernetes.io/service-account-token',
+  'kubernetes.io/dockerconfigjson',
+  'kubernetes.io/dockercfg',
+  'bootstrap.kubernetes.io/token',
+]);
+
+function stripSecret<T extends KubeObject>(s: T): T {
+  stripManagedFields(s);
+  if (NON_CREDENTIAL_SECRET_TYPES.has(String((s as { type?: unknown }).type)))
+    delete (s as { data?: unknown }).data;
+  return s;
+}
+
 export interface CacheOptions {
   client: KubeClient;
   /** Watched namespaces; empty = all. */
@@ -107,6 +127,7 @@ export class Caches {
       type: ResourceType,
       labelSelector?: string,
       resync = true,
+      transform?: (o: T) => T,
     ) =>
       new MultiInformer<T>(
         (opts.namespaces.length > 0 ? opts.namespaces : ['']).map(
@@ -121,6 +142,7 @@ export class Caches {
               observer: opts.observer,
               clock: opts.clock,
               stallTimeoutMs: opts.stallTimeoutMs,
+              ...(transform ? { transform } : {}),
             }),
         ),
       );
@@ -128,7 +150,7 @@ export class Caches {
     // what periodic reconciliation means; resyncing the others would queue the same keys again.
     this.chatServices = make(RESOURCES.ChatService);
     this.pushProviders = make(RESOURCES.PushProvider, undefined, false);
-    this.secrets = make(RESOURCES.Secret, undefined, false);
+    this.secrets = make(RESOURCES.Secret, undefined, false, stripSecret);
     this.configMaps = make(RESOURCES.ConfigMap, MANAGED_SELECTOR, false);
     this.services = make(RESOURCES.Service, MANAGED_SELECTOR, false);
     this.statefulSets = make(RESOURCES.StatefulSet, MANAGED_SELECTOR, false);

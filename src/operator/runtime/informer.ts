@@ -80,8 +80,18 @@ export class WatchStalledError extends Error {
   }
 }
 
+/** kubectl's client-side apply keeps a full copy of the object in this annotation. */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * Default cache transform: drop managedFields and kubectl's last-applied copy, which together
+ * are often more than half an object's bytes and are never read by the operator.
+ */
 export function stripManagedFields<T extends KubeObject>(obj: T): T {
   if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  if (obj.metadata?.annotations?.[LAST_APPLIED_ANNOTATION] !== undefined) {
+    delete obj.metadata.annotations[LAST_APPLIED_ANNOTATION];
+  }
   return obj;
 }
 

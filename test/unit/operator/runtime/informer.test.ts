@@ -77,14 +77,19 @@ describe('Informer', () => {
     await inf.stop();
   });
 
-  it('strips managedFields before caching', async () => {
+  it('strips managedFields and kubectl last-applied copies before caching', async () => {
     const { kube, inf } = setup();
     const o = cm('a');
     o.metadata.managedFields = [{ manager: 'kubectl', operation: 'Apply' }];
+    o.metadata.annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration': '{"big":"copy"}',
+      keep: 'me',
+    };
     kube.seed(o);
     inf.start();
     await inf.waitForSync();
     expect(inf.get('ns1', 'a')?.metadata.managedFields).toBeUndefined();
+    expect(inf.get('ns1', 'a')?.metadata.annotations).toEqual({ keep: 'me' });
     await inf.stop();
   });
 
