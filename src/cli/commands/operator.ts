@@ -177,6 +177,18 @@ export const command: CommandModule = {
     if (!(qps > 0) || !(burst >= 1))
       throw new UsageError('--kube-api-qps must be > 0 and --kube-api-burst >= 1');
 
+    const timings = {
+      metricsPort: port('metrics-port', args['metrics-port']),
+      healthPort: port('health-port', args['health-port']),
+      leaseDurationMs: duration('lease-duration', args['lease-duration']),
+      renewDeadlineMs: duration('renew-deadline', args['renew-deadline']),
+      retryPeriodMs: duration('retry-period', args['retry-period']),
+      resyncPeriodMs: duration('resync-period', args['resync-period']),
+      shutdownGraceMs: duration('shutdown-grace', args['shutdown-grace']),
+    };
+    const webhookPort =
+      args['webhook-port'] !== undefined ? port('webhook-port', args['webhook-port']) : undefined;
+
     const { KubeConfig } = await import('@kubernetes/client-node');
     const { createLogger } = await import('../../operator/runtime/logger.js');
     const { Operator } = await import('../../operator/manager.js');
@@ -192,22 +204,15 @@ export const command: CommandModule = {
         `cannot load Kubernetes credentials: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
-    const webhookPort = args['webhook-port'] as number | undefined;
     const op = new Operator(
       {
         namespaces,
         concurrency,
         bindAddress: String(args['bind-address']),
-        metricsPort: port('metrics-port', args['metrics-port']),
-        healthPort: port('health-port', args['health-port']),
+        ...timings,
         leaderElect,
         leaderElectionNamespace: leaseNs ?? 'default',
         leaderElectionId: String(args['leader-election-id']),
-        leaseDurationMs: duration('lease-duration', args['lease-duration']),
-        renewDeadlineMs: duration('renew-deadline', args['renew-deadline']),
-        retryPeriodMs: duration('retry-period', args['retry-period']),
-        resyncPeriodMs: duration('resync-period', args['resync-period']),
-        shutdownGraceMs: duration('shutdown-grace', args['shutdown-grace']),
         kubeApiQps: qps,
         kubeApiBurst: burst,
         defaultImageRepository: String(args['default-image-repository']),
@@ -217,7 +222,7 @@ export const command: CommandModule = {
         ...(webhookPort !== undefined
           ? {
               webhook: {
-                port: port('webhook-port', webhookPort),
+                port: webhookPort,
                 certDir: String(args['webhook-cert-dir']),
                 ...(args['webhook-config-name']
                   ? { configName: String(args['webhook-config-name']) }
