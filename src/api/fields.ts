@@ -28,6 +28,10 @@ const MAPS: Partial<Record<SectionPattern, string>> = {
   'chat.<service>': 'ChatService spec.options',
   push: 'ChatService spec.push.options',
   'push.provider.<name>': 'PushProvider spec.options',
+  gms: 'ChatService spec.gms.options',
+  server: 'ChatService spec.sections.server',
+  log: 'ChatService spec.sections.log',
+  'service.<name>': 'ChatService spec.sections."service.<name>"',
 };
 
 /** Per-event texts come from PushProvider spec.events.<Event>.<field>. */
@@ -41,7 +45,8 @@ const EVENT_FIELD: Record<string, string> = {
 
 /**
  * The resource fields that set `option` (as `key`, a concrete instance for templated options).
- * Empty when no resource field reaches it (e.g. [gms] options are INI-only today).
+ * Empty when no resource field reaches it (the Chat Server application's [client-file-transfer]
+ * and [settings] options: GMS does not read them).
  */
 export function resourceFieldsFor(option: OptionSpec, key: string = option.name): string[] {
   const out: string[] = [];

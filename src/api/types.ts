@@ -92,6 +92,11 @@ export interface GmsSpec {
   /** HTTP port of the GMS node (8080 in every GMS documentation example). */
   port?: number;
   resources?: ResourceRequirements;
+  /**
+   * [gms] section: node-wide, cross-service GMS options (outgoing HTTP timeouts, connection
+   * pools, proxy auto-configuration, `http.ssl_trust_all`; domain/gms.md §1.3, §1.5).
+   */
+  options?: OptionMap;
 }
 
 export interface ChatServerSpec {
@@ -167,6 +172,12 @@ export interface ChatServiceSpec {
   expose?: ExposeSpec;
   rollout?: RolloutSpec;
   nodeApi?: NodeApiSpec;
+  /**
+   * Every other GMS section, by name: `log`, `server`, `service.<name>` and any section the
+   * catalog does not know yet (domain/gms.md §1.5). Sections with a dedicated field (chat,
+   * chat.*, push, push.provider.*, gms, connections) are refused here (src/api/sections.ts).
+   */
+  sections?: Record<string, OptionMap>;
 }
 
 /** metav1.Condition */

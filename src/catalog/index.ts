@@ -52,6 +52,8 @@ export {
   HOST_PATTERN,
   HOST_MAX,
   HOST_PORT_PATTERN,
+  SECTION_NAME_PATTERN,
+  SECTION_NAME_MAX,
 } from './names.js';
 export { isTemplated, matchTemplate, expandOptionNames, instantiate } from './templates.js';
 export {
@@ -63,6 +65,7 @@ export {
   type VersionGateProblem,
 } from './values.js';
 export { editDistance, type OptionSuggestion } from './suggest.js';
+export { CREDENTIAL_KEY_PATTERN, looksLikeCredentialKey } from './credentials.js';
 
 /** Classify a concrete section name (`chat.customer-support`) into its pattern. */
 export function sectionPatternOf(section: string): SectionPattern | undefined {

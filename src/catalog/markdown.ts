@@ -159,10 +159,14 @@ const WHERE = `| ChatService / PushProvider field | GMS section |
 | ChatService \`spec.push.options\` | \`[push]\` |
 | ChatService \`spec.push.defaultProvider\` | its options fill \`[push]\` |
 | ChatService \`spec.chatServer.endpoints\` | \`[connections]\` \`chatserver.<name>\` |
+| ChatService \`spec.gms.options\` | \`[gms]\` |
+| ChatService \`spec.sections.<section>\` | any other section: \`[log]\`, \`[server]\`, \`[service.<name>]\`, ... |
 | PushProvider \`metadata.name\`, \`spec\` | \`[push.provider.<name>]\` |
 
 Option values may be YAML booleans, numbers or strings; GMS receives strings. Credentials come
-only from Secret references (an inline credential is an error).`;
+only from Secret references (an inline credential is an error). \`spec.sections\` refuses the
+sections that have a field above (\`chat\`, \`chat.*\`, \`push\`, \`push.provider.*\`, \`gms\`,
+\`connections\`) and names that the INI serializer would not write.`;
 
 export function renderOptionsMarkdown(): string {
   const all = OPTION_GROUPS.flatMap((g) => g.options);

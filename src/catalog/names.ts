@@ -34,6 +34,16 @@ export const HOST_MAX = 253;
 export const HOST_PORT_PATTERN =
   '^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*:[0-9]{1,5}$';
 
+/**
+ * A GMS section name as the INI serializer writes it (`[name]`): dot-separated segments of
+ * letters, digits, `_`, `-` and `:` (Chat Server sections such as `endpoints:1`, domain/gms.md
+ * §1.1); no whitespace, brackets, `;`, `#`, `=`, quotes or braces anywhere, no empty segment.
+ * src/config/ini/safety.ts (isSafeSectionName), the validator and the CRD's ChatService
+ * spec.sections keys all use this one pattern.
+ */
+export const SECTION_NAME_PATTERN = '^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$';
+export const SECTION_NAME_MAX = 200;
+
 /** Strip the anchors of a pattern to embed it in a larger one. */
 export function unanchored(pattern: string): string {
   return pattern.replace(/^\^/, '').replace(/\$$/, '');

@@ -35,6 +35,7 @@ import {
 } from './common.js';
 import { celRegex, type SchemaNode } from './model.js';
 import { optionMapNode } from './options.js';
+import { sectionsNode } from './sections.js';
 
 const version = (what: string): SchemaNode =>
   str(`${what} version, e.g. 8.5.219.03 (three or four dot-separated numbers).`, {
@@ -67,7 +68,7 @@ export const CHAT_SERVICE_NAME_RULE_MESSAGE = `ChatService name must be a DNS-10
 
 export function chatServiceSpec(): SchemaNode {
   return obj(
-    'Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>] and [push] options, and how the service is exposed and rolled out.',
+    'Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.',
     {
       serviceName: str(
         'Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.',
@@ -83,6 +84,12 @@ export function chatServiceSpec(): SchemaNode {
           resources: obj('Compute resources of the GMS container.', {
             requests: quantityMap('Minimum resources, e.g. cpu: 500m, memory: 2Gi.'),
             limits: quantityMap('Maximum resources.'),
+          }),
+          options: optionMapNode({
+            section: 'gms',
+            description:
+              '[gms] section: node-wide, cross-service GMS options (outgoing HTTP timeouts and connection pools, proxy auto-configuration, http.ssl_trust_all for HTTPS push receivers whose certificate is not imported).',
+            credentialHint: 'a Secret',
           }),
         },
         { required: ['version'] },
@@ -229,6 +236,7 @@ export function chatServiceSpec(): SchemaNode {
           ),
         },
       ),
+      sections: sectionsNode(),
     },
     { required: ['gms', 'chatServer'] },
   );

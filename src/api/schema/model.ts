@@ -38,6 +38,8 @@ export interface SchemaNode {
   maximum?: number;
   minItems?: number;
   maxItems?: number;
+  /** Bounds a map (also the cost the API server estimates for CEL rules over its keys). */
+  maxProperties?: number;
   default?: JsonValue;
   'x-kubernetes-preserve-unknown-fields'?: true;
   'x-kubernetes-int-or-string'?: true;
@@ -117,6 +119,7 @@ const KEY_ORDER: (keyof SchemaNode)[] = [
   'maximum',
   'minItems',
   'maxItems',
+  'maxProperties',
   'required',
   'properties',
   'additionalProperties',
@@ -182,6 +185,7 @@ export function toJsonSchema(node: SchemaNode): JsonObject {
     'maximum',
     'minItems',
     'maxItems',
+    'maxProperties',
     'required',
   ] as const) {
     const v = node[key];

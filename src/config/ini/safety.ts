@@ -9,16 +9,19 @@
  * so each runs in time linear in its input.
  */
 
+import { SECTION_NAME_MAX, SECTION_NAME_PATTERN } from '../../catalog/index.js';
+
 /** Longest section name, key or value the guards accept (GMS options are far shorter). */
-export const MAX_NAME_LENGTH = 200;
+export const MAX_NAME_LENGTH = SECTION_NAME_MAX;
 export const MAX_VALUE_LENGTH = 8192;
 
 /**
  * A section name: dot-separated segments of letters, digits, `_`, `-` and `:` (Chat Server
  * sections such as `endpoints:1`, domain/gms.md §1.1). No whitespace, brackets, `;`, `#`, `=`,
- * quotes or braces anywhere, no empty segment (`chat..x`, `chat.`).
+ * quotes or braces anywhere, no empty segment (`chat..x`, `chat.`). The pattern lives in the
+ * catalog so the CRD (ChatService spec.sections keys) and the validator use the same one.
  */
-const SECTION_RE = /^[A-Za-z0-9_:-]+(?:\.[A-Za-z0-9_:-]+)*$/;
+const SECTION_RE = new RegExp(SECTION_NAME_PATTERN);
 
 /**
  * A key: dot-separated segments of letters, digits, `_` and `-` (`fcm.title`,

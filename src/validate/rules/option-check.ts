@@ -8,6 +8,7 @@ import {
   checkOptionValue,
   checkOptionVersion,
   isCredentialKey,
+  looksLikeCredentialKey,
   optionValueString,
   placementOf,
   sectionPatternOf,
@@ -77,18 +78,16 @@ function cachedIsCredential(key: string): boolean {
 }
 
 /**
- * Key names that look like credentials although the catalog does not list them: better to ask
- * for a Secret reference than to render a password into a ConfigMap.
+ * Key names that look like credentials although the catalog does not list them (catalog
+ * looksLikeCredentialKey): better to ask for a Secret reference than to render a password into
+ * a ConfigMap.
  */
-const CREDENTIAL_LIKE =
-  /(pass(word|wd|phrase)?$|secret|api[-_.]?key|token|keystore|private[-_.]?key|credential)/i;
-
 const credentialLike = new Map<string, boolean>();
 
 export function looksLikeCredential(key: string): boolean {
   let v = credentialLike.get(key);
   if (v === undefined) {
-    v = CREDENTIAL_LIKE.test(key);
+    v = looksLikeCredentialKey(key);
     if (credentialLike.size < 10_000) credentialLike.set(key, v);
   }
   return v;

@@ -265,6 +265,105 @@ describe('CEL and schema rules (server-side dry-run)', () => {
     );
   });
 
+  it('accepts [gms] options in spec.gms.options and other sections in spec.sections', async () => {
+    await expectAccepted(
+      chatService('sections', {
+        gms: {
+          version: '8.5.219.03',
+          options: {
+            'http.ssl_trust_all': true,
+            'http.connection_timeout': 20,
+            'http.socket_timeout': '30',
+            'http.proxy-auto-config-file': 'https://proxy.example.com/proxy.pac',
+          },
+        },
+        sections: {
+          log: { verbose: 'debug', 'all.rotate': true },
+          server: { port: 8080 },
+          'service.request-chat': { _chat_endpoint: 'Environment:default', _type: 'builtin' },
+          resources: {},
+          'endpoints:1': { default: 'queue' },
+        },
+      }),
+    );
+  });
+
+  it('types spec.gms.options from the catalog', async () => {
+    await expectRejected(
+      chatService('gmsopts', {
+        gms: { version: '8.5.219.03', options: { 'http.socket_timeout': 'ten' } },
+      }),
+      'spec.gms.options.http.socket_timeout',
+      /http\.socket_timeout must be an integer/,
+    );
+    await expectRejected(
+      chatService('gmsopts', {
+        gms: { version: '8.5.219.03', options: { 'http.proxy-auto-config-file': 'ftp://x y' } },
+      }),
+      'spec.gms.options.http.proxy-auto-config-file',
+      /should match/,
+    );
+  });
+
+  it('refuses spec.sections for sections with a dedicated field, naming the field', async () => {
+    // The API server prints a map key as `.[key]` (the CEL fieldPath is `.chat`).
+    const cases: [string, string, RegExp][] = [
+      [
+        'chat',
+        'spec.sections.[chat]: Forbidden',
+        /\[chat\] is written from spec\.chat, not spec\.sections/,
+      ],
+      ['push', 'spec.sections.[push]: Forbidden', /\[push\] is written from spec\.push/],
+      ['gms', 'spec.sections.[gms]: Forbidden', /\[gms\] is written from spec\.gms\.options/],
+      [
+        'connections',
+        'spec.sections.[connections]: Forbidden',
+        /\[connections\] is written from spec\.chatServer\.endpoints/,
+      ],
+      [
+        'chat.support',
+        'spec.sections: Forbidden',
+        /\[chat\.<service>\] is written from spec\.options/,
+      ],
+      [
+        'push.provider.fcmprod',
+        'spec.sections: Forbidden',
+        /\[push\.provider\.<name>\] is written from a PushProvider/,
+      ],
+    ];
+    for (const [section, field, message] of cases) {
+      await expectRejected(
+        chatService('dedicated', { sections: { [section]: { x: '1' } } }),
+        field,
+        message,
+      );
+    }
+  });
+
+  it('refuses spec.sections names the INI serializer would not write', async () => {
+    for (const bad of [
+      'has space',
+      'semi;colon',
+      'log]',
+      'a..b',
+      '.log',
+      'x'.repeat(201),
+      'new\nline',
+    ]) {
+      await expectRejected(
+        chatService('badsection', { sections: { [bad]: {} } }),
+        'spec.sections',
+        /spec\.sections keys must be GMS section names/,
+      );
+    }
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`s${i}`, {}]));
+    await expectRejected(
+      chatService('toomany', { sections: many }),
+      'spec.sections',
+      /must have at most 64 items|Too many/,
+    );
+  });
+
   it('rejects a missing required field with its path', async () => {
     const cs = chatService('nogms');
     delete (cs.spec as Record<string, unknown>).gms;
@@ -430,6 +529,16 @@ describe('subresources and printing', () => {
     expect(await kubectlOk(['get', 'pushprov', '-n', ns.name, '-o', 'name'])).toContain('fcmprod');
     const pp = await kubectlOk(['get', 'pushproviders', '-n', ns.name]);
     expect(pp.split('\n')[0]).toMatch(/^NAME\s+TYPE\s+AGE/);
+  });
+
+  it('kubectl explain shows the [gms] options of spec.gms.options and spec.sections', async () => {
+    const words = (s: string) => s.replace(/\s+/g, ' ').trim();
+    const gms = await kubectlOk(['explain', 'chatservice.spec.gms.options']);
+    expect(gms).toContain('http.ssl_trust_all');
+    expect(gms).toContain('http.connection_timeout');
+    expect(words(gms)).toContain('[gms] section');
+    const sections = await kubectlOk(['explain', 'chatservice.spec.sections']);
+    expect(words(sections)).toContain('[log], [server], [service.<name>]');
   });
 
   it('kubectl explain prints the catalog description of spec.chat.enable_notification_mode', async () => {

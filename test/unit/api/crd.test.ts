@@ -106,6 +106,7 @@ describe('CRDs', () => {
       [schemaOf(cs), 'spec.chat', 'chat'],
       [schemaOf(cs), 'spec.options', 'chat.<service>'],
       [schemaOf(cs), 'spec.push.options', 'push'],
+      [schemaOf(cs), 'spec.gms.options', 'gms'],
       [schemaOf(pp), 'spec.options', 'push.provider.<name>'],
     ];
     for (const [root, path, section] of maps) {
@@ -127,6 +128,8 @@ describe('CRDs', () => {
       [schemaOf(cs), 'spec.chat'],
       [schemaOf(cs), 'spec.options'],
       [schemaOf(cs), 'spec.push.options'],
+      [schemaOf(cs), 'spec.gms.options'],
+      [schemaOf(cs), 'spec.sections'],
       [schemaOf(pp), 'spec.options'],
     ] as const)
       expect(hasDefault(at(root, path)), path).toBe(false);
@@ -204,12 +207,39 @@ describe('CRDs', () => {
   });
 
   it('covers every option family in some CRD or none on purpose', () => {
-    const inCrd = new Set(['chat', 'chat.<service>', 'push', 'push.provider.<name>']);
+    const inCrd = new Set(['chat', 'chat.<service>', 'push', 'push.provider.<name>', 'gms']);
     const outside = OPTIONS.filter((o) => !o.sections.some((s) => inCrd.has(s))).map(
       (o) => o.sections[0],
     );
+    // service.<name>: spec.sections (untyped in the CRD, typed in the JSON Schema); the Chat
+    // Server sections: not GMS; connections: spec.chatServer.endpoints.
     expect(new Set(outside)).toEqual(
-      new Set(['service.<name>', 'gms', 'client-file-transfer', 'settings', 'connections']),
+      new Set(['service.<name>', 'client-file-transfer', 'settings', 'connections']),
     );
+  });
+
+  it('spec.sections: a bounded map of option maps, its keys checked with the serializer pattern and dedicated sections refused', () => {
+    const sections = at(schemaOf(cs), 'spec.sections');
+    expect(sections.type).toBe('object');
+    expect(sections.maxProperties).toBe(64); // bounds the CEL cost estimate over the keys
+    expect(sections.additionalProperties).toMatchObject({
+      type: 'object',
+      'x-kubernetes-preserve-unknown-fields': true,
+    });
+    const rules = sections['x-kubernetes-validations'] as Node[];
+    expect(rules.map((r) => r.rule)).toEqual([
+      "self.all(k, k.size() <= 200 && k.matches(r'^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$'))",
+      "!('chat' in self)",
+      "!('push' in self)",
+      "!('gms' in self)",
+      "!('connections' in self)",
+      "self.all(k, !k.startsWith('chat.'))",
+      "self.all(k, !k.startsWith('push.provider.'))",
+    ]);
+    expect(rules.find((r) => r.rule === "!('gms' in self)")).toMatchObject({
+      message: '[gms] is written from spec.gms.options, not spec.sections',
+      fieldPath: '.gms',
+      reason: 'FieldValueForbidden',
+    });
   });
 });

@@ -27,11 +27,24 @@ describe('where an option is set from the resources', () => {
     }
   });
 
-  it('maps per-event texts to spec.events and INI-only options to nothing', () => {
+  it('maps per-event texts to spec.events and Chat Server options to nothing', () => {
     const o = findOption('push', 'apple.IdleClose.alertMessage.body')!;
     expect(resourceFieldsFor(o, 'apple.IdleClose.alertMessage.body')[0]).toBe(
       'PushProvider spec.events.IdleClose.body (provider of type apple)',
     );
-    expect(resourceFieldsFor(findOption('gms', 'http.socket_timeout')!)).toEqual([]);
+    // GMS does not read the Chat Server application's sections.
+    expect(resourceFieldsFor(findOption('client-file-transfer', 'upload-max-files')!)).toEqual([]);
+  });
+
+  it('maps [gms] to spec.gms.options and service sections to spec.sections', () => {
+    expect(resourceFieldsFor(findOption('gms', 'http.socket_timeout')!)).toEqual([
+      'ChatService spec.gms.options."http.socket_timeout"',
+    ]);
+    expect(resourceFieldsFor(findOption('service.x', '_provider_name')!)).toEqual([
+      'ChatService spec.sections."service.<name>"._provider_name',
+    ]);
+    // Every GMS option (not the Chat Server's) has a field to be set from.
+    for (const o of OPTIONS.filter((x) => x.application !== 'chat-server'))
+      expect(resourceFieldsFor(o).length, o.name).toBeGreaterThan(0);
   });
 });

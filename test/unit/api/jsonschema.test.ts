@@ -120,6 +120,71 @@ describe('ChatService JSON Schema', () => {
     );
   });
 
+  it('accepts spec.gms.options and spec.sections', () => {
+    const doc = chatService({
+      sections: {
+        log: { verbose: 'debug', 'all.rotate': true, 'max.files': 10 },
+        'service.request-chat': { _chat_endpoint: 'Environment:default', _type: 'builtin' },
+        'endpoints:1': { default: 'queue' },
+        resources: {},
+      },
+    });
+    (doc.spec.gms as Record<string, unknown>).options = {
+      'http.ssl_trust_all': true,
+      'http.connection_timeout': 20,
+      'http.socket_timeout': '30',
+      'some.future_option': 'x',
+    };
+    expect(errorsOf(cs, doc)).toEqual([]);
+    expect(all(doc)).toBe(true);
+  });
+
+  it('types [gms] options and [service.<name>] options from the catalog', () => {
+    const gms = (options: Record<string, unknown>) => {
+      const doc = chatService();
+      (doc.spec.gms as Record<string, unknown>).options = options;
+      return doc;
+    };
+    expect(errorsOf(cs, gms({ 'http.ssl_trust_all': 'yes' }))).toContain(
+      '/spec/gms/options/http.ssl_trust_all enum',
+    );
+    expect(errorsOf(cs, gms({ 'http.socket_timeout': 'ten' }))).toContain(
+      '/spec/gms/options/http.socket_timeout pattern',
+    );
+    expect(
+      errorsOf(
+        cs,
+        chatService({ sections: { 'service.x': { _client_timeout_notification: 'soon' } } }),
+      ),
+    ).toContain('/spec/sections/service.x/_client_timeout_notification pattern');
+    expect(errorsOf(cs, chatService({ sections: { log: { x: [1] } } }))).toContain(
+      '/spec/sections/log/x type',
+    );
+    expect(errorsOf(cs, chatService({ sections: { log: 'verbose' } }))).toContain(
+      '/spec/sections/log type',
+    );
+  });
+
+  it('refuses spec.sections for dedicated sections and names the serializer would not write', () => {
+    for (const name of ['chat', 'push', 'gms', 'connections'])
+      expect(errorsOf(cs, chatService({ sections: { [name]: {} } })), name).toContain(
+        `/spec/sections/${name} not`,
+      );
+    for (const name of [
+      'chat.support',
+      'push.provider.fcmprod',
+      'a b',
+      'log]',
+      'a..b',
+      'x'.repeat(201),
+    ])
+      expect(errorsOf(cs, chatService({ sections: { [name]: {} } })), name).toContain(
+        '/spec/sections propertyNames',
+      );
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`s${i}`, {}]));
+    expect(errorsOf(cs, chatService({ sections: many }))).toContain('/spec/sections maxProperties');
+  });
+
   it('needs a name the StatefulSet and Services can carry (DNS-1035 label, at most 52)', () => {
     expect(errorsOf(cs, chatService({}, 'a.b'))).toContain('/metadata/name pattern');
     expect(errorsOf(cs, chatService({}, '1chat'))).toContain('/metadata/name pattern');
