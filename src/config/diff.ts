@@ -8,7 +8,7 @@
 import { takesEffect } from '../catalog/index.js';
 import type { GmsConfig } from './model.js';
 import { compareKeys, compareSectionNames } from './ini/serialize.js';
-import { isCredentialOption } from './names.js';
+import { isCredentialOption, isUnknownCredentialLike } from './names.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 export type ChangeEffect = 'dynamic' | 'restart';
@@ -38,7 +38,9 @@ function change(
   newValue: string | undefined,
 ): ConfigChange {
   const c: ConfigChange = { section, key, kind, effect: changeEffect(section, key) };
-  if (key !== '' && isCredentialOption(section, key)) {
+  // Unknown keys that look like credentials are hidden too: `gmsctl plan` over INI files may see
+  // a [server] keystore password the renderer would never write.
+  if (key !== '' && (isCredentialOption(section, key) || isUnknownCredentialLike(key))) {
     c.credential = true;
     return c;
   }

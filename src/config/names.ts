@@ -2,7 +2,7 @@
  * Names the renderer and the importer share: section names, generated keys, file locations and
  * which keys are credentials. Kept in one place so import is the inverse of render.
  */
-import { isCredentialKey } from '../catalog/index.js';
+import { isCredentialKey, looksLikeCredentialKey, optionsNamed } from '../catalog/index.js';
 
 /** Where the node reads its files (DESIGN.md, "Container contract"). */
 export const GMS_CONFIG_DIR = '/etc/gms';
@@ -57,4 +57,14 @@ export const SECRET_OPTION_KEYS: ReadonlySet<string> = new Set([
  */
 export function isCredentialOption(_section: string, key: string): boolean {
   return SECRET_OPTION_KEYS.has(key) || isCredentialKey(key);
+}
+
+/**
+ * A key no catalog entry knows whose name looks like a credential (`keystorePassword` in
+ * [server], `proxy.token` in [gms]): refused inline like a catalog credential, because an
+ * unknown option would otherwise land in the static ConfigMap (catalog looksLikeCredentialKey;
+ * the validator reports the same key as inline-credential).
+ */
+export function isUnknownCredentialLike(key: string): boolean {
+  return optionsNamed(key).length === 0 && looksLikeCredentialKey(key);
 }

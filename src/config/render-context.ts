@@ -7,7 +7,7 @@ import type { SecretData, SecretKeySelector } from '../api/types.js';
 import { emptyConfig, ensureSection } from './model.js';
 import { iniKeyProblem, iniValueProblem, printable, sectionNameProblem } from './ini/safety.js';
 import { optionValueToString } from './values.js';
-import { isCredentialOption } from './names.js';
+import { isCredentialOption, isUnknownCredentialLike } from './names.js';
 
 export interface ObjectRef {
   kind: 'ChatService' | 'PushProvider';
@@ -27,7 +27,8 @@ export type RenderRule =
   | 'render-conflict'
   | 'render-override'
   | 'render-missing-provider'
-  | 'render-ignored-field';
+  | 'render-ignored-field'
+  | 'render-dedicated-section';
 
 export interface RenderProblem {
   severity: 'error' | 'warning';
@@ -186,6 +187,17 @@ export class Renderer {
         'render-inline-credential',
         src,
         `${key} is a credential: set it through a Secret reference, never inline (it is not rendered)`,
+        section,
+        key,
+      );
+      return;
+    }
+    if (!src.secret && isUnknownCredentialLike(key)) {
+      this.problem(
+        'error',
+        'render-inline-credential',
+        src,
+        `${key} looks like a credential: keep it in a Secret, never inline (it is not rendered into a ConfigMap)`,
         section,
         key,
       );

@@ -19,6 +19,9 @@
  *   spec.push.providers             -> one [push.provider.<name>] each
  *   spec.push.options               -> [push] (overrides the default provider's value, warned)
  *   spec.chatServer.endpoints       -> [connections] chatserver.<name>=host:port
+ *   spec.gms.options                -> [gms]
+ *   spec.sections.<section>         -> [<section>] ([log], [server], [service.<name>], ...; never
+ *                                      a section with a dedicated field above: src/api/sections.ts)
  * PushProvider settings (into [push] or [push.provider.<name>]):
  *   fcm.apiKeySecretRef             -> fcm.apiKey (secrets)
  *   fcm.debugApiKeySecretRef        -> debug.fcm.apiKey (secrets)
@@ -36,6 +39,7 @@
  * for INI text, an inline credential or a conflict is left out and listed in `problems` (the
  * validator reports the same things earlier, with file, line and column).
  */ import { takesEffect } from '../catalog/index.js';
+import { dedicatedSection, dedicatedSectionMessage } from '../api/sections.js';
 import {
   serviceNameOf,
   type ChatService,
@@ -56,6 +60,7 @@ import {
 import {
   Renderer,
   isRecord,
+  formatPath,
   refOf,
   type MissingSecret,
   type RenderProblem,
@@ -248,6 +253,12 @@ export function render(
     r.options('push', push.options, at('push', 'options'), 'override');
   }
 
+  // [gms]: node-wide options (domain/gms.md §1.5)
+  if (isRecord(spec.gms)) r.options('gms', spec.gms.options, at('gms', 'options'));
+
+  // spec.sections: every other section, by name
+  renderSections(r, spec.sections, at('sections'));
+
   // [connections]
   const endpoints = spec.chatServer?.endpoints;
   if (endpoints !== undefined) {
@@ -331,6 +342,51 @@ export function render(
     secretFiles: r.secretFiles,
     problems: r.problems,
   };
+}
+
+/**
+ * ChatService spec.sections: one section per key, each an option map. A section name the INI
+ * serializer would not write, or a section a dedicated field owns ([chat] from spec.chat,
+ * [gms] from spec.gms.options, ...), is left out and reported; the validator and the CRD refuse
+ * the same names earlier.
+ */
+function renderSections(r: Renderer, sections: unknown, src: Source): void {
+  if (sections === undefined) return;
+  if (!isRecord(sections)) {
+    r.problem(
+      'error',
+      'render-invalid-value',
+      src,
+      'spec.sections must be a map of section names to option maps',
+    );
+    return;
+  }
+  for (const [name, map] of Object.entries(sections)) {
+    const at: Source = { object: src.object, path: [...src.path, name] };
+    const dedicated = dedicatedSection(name);
+    if (dedicated) {
+      r.problem(
+        'error',
+        'render-dedicated-section',
+        at,
+        `${dedicatedSectionMessage(dedicated)}; spec.sections.${printable(name)} is not rendered`,
+        name,
+      );
+      continue;
+    }
+    if (!isRecord(map)) {
+      r.problem(
+        'error',
+        'render-invalid-value',
+        at,
+        `${formatPath(at.path)} must be a map of option names to values`,
+        name,
+      );
+      continue;
+    }
+    // An empty map still renders its section (as an imported empty [log] did).
+    if (r.section(name, at)) r.options(name, map, at);
+  }
 }
 
 export interface RenderedFiles {

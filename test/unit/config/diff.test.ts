@@ -102,6 +102,60 @@ describe('diff', () => {
     expect(formatChange(changes[0]!)).toBe('~ [push] fcm.apiKey (credential, restart)');
   });
 
+  it('hides the values of unknown keys that look like credentials (a [server] keystore password)', () => {
+    const changes = diff(
+      cfg({ server: { 'ssl.keystorePassword': 'old-secret', 'ssl.port': '8443' } }),
+      cfg({ server: { 'ssl.keystorePassword': 'new-secret', 'ssl.port': '9443' } }),
+    );
+    expect(changes).toEqual([
+      {
+        section: 'server',
+        key: 'ssl.keystorePassword',
+        kind: 'changed',
+        effect: 'restart',
+        credential: true,
+      },
+      {
+        section: 'server',
+        key: 'ssl.port',
+        kind: 'changed',
+        old: '8443',
+        new: '9443',
+        effect: 'restart',
+      },
+    ]);
+  });
+
+  it('classifies what spec.gms.options and spec.sections render: [gms] by the catalog, other sections too, unknown keys restart', () => {
+    const chatService = (gms: Record<string, string | number | boolean>, log: string) => ({
+      apiVersion: 'gms.chatops.io/v1alpha1' as const,
+      kind: 'ChatService' as const,
+      metadata: { name: 'svc' },
+      spec: {
+        gms: { version: '8.5.219.03', options: gms },
+        chatServer: { version: '8.5.108.02', endpoints: [] },
+        sections: {
+          log: { verbose: log },
+          'service.request-chat': { _chat_endpoint: `Environment:${log}` },
+        },
+      },
+    });
+    const a = render(
+      chatService({ 'http.socket_timeout': 10, 'http.ssl_trust_all': false }, 'a'),
+      [],
+    );
+    const b = render(
+      chatService({ 'http.socket_timeout': 20, 'http.ssl_trust_all': true }, 'b'),
+      [],
+    );
+    expect(diff(a.all, b.all).map((c) => `${c.section}/${c.key}:${c.effect}`)).toEqual([
+      'gms/http.socket_timeout:dynamic',
+      'gms/http.ssl_trust_all:restart',
+      'log/verbose:restart',
+      'service.request-chat/_chat_endpoint:dynamic',
+    ]);
+  });
+
   it('lists changes in canonical order and summarizes them', () => {
     const changes = diff(
       cfg({

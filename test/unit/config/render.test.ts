@@ -107,6 +107,16 @@ describe('render: the DESIGN.md-like chat service (golden files)', () => {
     );
   });
 
+  it('renders spec.gms.options into [gms] and spec.sections into their sections, split by takes-effect', () => {
+    expect(configToObject(rendered.dynamic).gms).toEqual({ 'http.connection_timeout': '20' });
+    expect(configToObject(rendered.static).gms).toEqual({ 'http.ssl_trust_all': 'true' });
+    expect(configToObject(rendered.static).log).toEqual({ verbose: 'debug' });
+    expect(configToObject(rendered.dynamic)['service.request-chat']).toEqual({
+      _chat_endpoint: 'Environment:default',
+    });
+    expect(rendered.static.get('server')).toEqual(new Map());
+  });
+
   it('all is the three files merged, and round-trips through the parser', () => {
     const doc = parseIni(serializeIni(rendered.all));
     expect(doc.problems).toEqual([]);
@@ -114,6 +124,153 @@ describe('render: the DESIGN.md-like chat service (golden files)', () => {
     expect(keys(rendered.all).length).toBe(
       keys(rendered.static).length + keys(rendered.dynamic).length + keys(rendered.secrets).length,
     );
+  });
+});
+
+describe('render: spec.gms.options and spec.sections', () => {
+  it('splits [gms] by the catalog: immediate options are dynamic, the rest and unknown ones static', () => {
+    const r = render(
+      cs({
+        gms: {
+          version: '8.5.219.03',
+          options: {
+            'http.socket_timeout': 30,
+            'http.use_lax_redirect_strategy': false,
+            'http.ssl_trust_all': 'true',
+            'http.some_future_option': 'x',
+          },
+        },
+      }),
+      [],
+    );
+    expect(r.problems).toEqual([]);
+    expect(configToObject(r.dynamic).gms).toEqual({
+      'http.socket_timeout': '30',
+      'http.use_lax_redirect_strategy': 'false',
+    });
+    expect(configToObject(r.static).gms).toEqual({
+      'http.ssl_trust_all': 'true',
+      'http.some_future_option': 'x',
+    });
+  });
+
+  it('a dynamic [gms] change keeps the static hash (no rollout); a restart-required one changes it', () => {
+    const at = (options: Record<string, string | number | boolean>) =>
+      render(cs({ gms: { version: '8.5.219.03', options } }), []);
+    const base = at({ 'http.socket_timeout': 10, 'http.ssl_trust_all': false });
+    const dyn = at({ 'http.socket_timeout': 20, 'http.ssl_trust_all': false });
+    const restart = at({ 'http.socket_timeout': 10, 'http.ssl_trust_all': true });
+    expect(configHash(dyn.static)).toBe(configHash(base.static));
+    expect(configHash(dyn.dynamic)).not.toBe(configHash(base.dynamic));
+    expect(configHash(restart.static)).not.toBe(configHash(base.static));
+  });
+
+  it('renders any other section, keeping empty ones, in canonical order after the dedicated ones', () => {
+    const r = render(
+      cs({
+        sections: {
+          server: { port: 8080 },
+          'service.request-chat': { _client_timeout_notification: 45, _type: 'builtin' },
+          log: {},
+          'endpoints:1': { default: 'queue' },
+        },
+      }),
+      [],
+    );
+    expect(r.problems).toEqual([]);
+    expect(configToObject(r.all)).toMatchObject({
+      server: { port: '8080' },
+      'service.request-chat': { _client_timeout_notification: '45', _type: 'builtin' },
+      log: {},
+      'endpoints:1': { default: 'queue' },
+    });
+    expect(r.dynamic.get('service.request-chat')!.get('_client_timeout_notification')).toBe('45');
+    expect(r.static.get('service.request-chat')!.get('_type')).toBe('builtin');
+    expect(r.static.get('log')).toEqual(new Map());
+    const text = renderFiles(r).all;
+    expect([...text.matchAll(/^\[(.+)\]$/gm)].map((m) => m[1])).toEqual([
+      'chat.svc',
+      'endpoints:1',
+      'log',
+      'server',
+      'service.request-chat',
+    ]);
+  });
+
+  it('refuses sections that have a dedicated field, naming it, and renders nothing of them', () => {
+    const r = render(
+      cs({
+        chat: { enable_notification_mode: true },
+        sections: {
+          chat: { enable_notification_mode: false },
+          gms: { 'http.socket_timeout': 5 },
+          push: { pushEnabled: 'comet' },
+          connections: { 'chatserver.x': 'h:1' },
+          'chat.other': { a: 1 },
+          'push.provider.x': { 'fcm.title': 't' },
+        },
+      }),
+      [],
+    );
+    expect(r.problems.map((p) => `${p.rule}:${formatPath(p.path)}: ${p.message}`)).toEqual([
+      'render-dedicated-section:spec.sections.chat: [chat] is written from spec.chat, not spec.sections; spec.sections.chat is not rendered',
+      'render-dedicated-section:spec.sections.gms: [gms] is written from spec.gms.options, not spec.sections; spec.sections.gms is not rendered',
+      'render-dedicated-section:spec.sections.push: [push] is written from spec.push (enabled, defaultProvider, options), not spec.sections; spec.sections.push is not rendered',
+      'render-dedicated-section:spec.sections.connections: [connections] is written from spec.chatServer.endpoints, not spec.sections; spec.sections.connections is not rendered',
+      'render-dedicated-section:spec.sections["chat.other"]: [chat.<service>] is written from spec.options of the ChatService whose serviceName is <service> (one ChatService per chat service), not spec.sections; spec.sections.chat.other is not rendered',
+      'render-dedicated-section:spec.sections["push.provider.x"]: [push.provider.<name>] is written from a PushProvider <name> listed in spec.push.providers, not spec.sections; spec.sections.push.provider.x is not rendered',
+    ]);
+    expect(configToObject(r.all)).toEqual({
+      chat: { enable_notification_mode: 'true' },
+      'chat.svc': {},
+    });
+  });
+
+  it('refuses unsafe section names, keys and values (injection), and non-map sections', () => {
+    const r = render(
+      cs({
+        sections: {
+          'log]\n[chat': { a: 1 },
+          'a b': {},
+          log: { 'bad key': 1, ok: 'line\n[chat]\nenable_notification_mode=false' },
+          server: 'port=8080' as never,
+        },
+        gms: { version: '8.5.219.03', options: { 'http.proxy-auto-config-file': ' x' } },
+      }),
+      [],
+    );
+    expect(rules(r)).toEqual([
+      'error:render-unsafe-value:spec.gms.options["http.proxy-auto-config-file"]',
+      'error:render-unsafe-section:spec.sections["log]\\n[chat"]',
+      'error:render-unsafe-section:spec.sections["a b"]',
+      'error:render-unsafe-key:spec.sections.log["bad key"]',
+      'error:render-unsafe-value:spec.sections.log.ok',
+      'error:render-invalid-value:spec.sections.server',
+    ]);
+    // Nothing unsafe is written (the sections of the refused entries exist, empty).
+    expect(configToObject(r.all)).toEqual({ 'chat.svc': {}, gms: {}, log: {} });
+  });
+
+  it('never renders a credential inline: catalog credentials and unknown keys that look like one', () => {
+    const r = render(
+      cs({
+        gms: { version: '8.5.219.03', options: { 'http.proxy.password': 'p' } },
+        sections: {
+          server: { 'ssl.keystorePassword': 'changeit', 'ssl.port': 8443 },
+          log: { 'fcm.apiKey': 'AAAA' },
+        },
+      }),
+      [],
+    );
+    expect(rules(r)).toEqual([
+      'error:render-inline-credential:spec.gms.options["http.proxy.password"]',
+      'error:render-inline-credential:spec.sections.server["ssl.keystorePassword"]',
+      'error:render-inline-credential:spec.sections.log["fcm.apiKey"]',
+    ]);
+    const text = renderFiles(r).all;
+    expect(text).not.toContain('changeit');
+    expect(text).not.toContain('AAAA');
+    expect(r.static.get('server')!.get('ssl.port')).toBe('8443');
   });
 });
 
