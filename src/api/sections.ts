@@ -5,6 +5,9 @@
  * renderer, so the API server, `gmsctl validate` and the operator give the same answer.
  */
 
+/** Most sections ChatService spec.sections may hold (bounds the API server's CEL cost estimate). */
+export const MAX_SECTIONS = 64;
+
 export interface DedicatedSection {
   /** The section name (`chat`), or the prefix of a family of sections (`chat.`). */
   match: { name: string } | { prefix: string };

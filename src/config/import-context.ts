@@ -16,7 +16,8 @@ export type ImportRule =
   | 'import-renamed'
   | 'import-version'
   | 'import-provider'
-  | 'import-push-enabled';
+  | 'import-push-enabled'
+  | 'import-section';
 
 export interface ImportNote {
   /** `error`: something was not placed (the command exits 1); `warning`/`info`: placed, read this. */

@@ -12,11 +12,16 @@
  *   [push] other keys       -> spec.push.options
  *   [push.provider.<x>]     -> PushProvider x, listed in spec.push.providers
  *   [connections]           -> spec.chatServer.endpoints (chatserver.<name>=host:port)
+ *   [gms]                   -> spec.gms.options
+ *   any other section       -> spec.sections.<section> ([log], [server], [service.<name>], ...;
+ *                              empty ones too, so render gives the same sections back)
  *
  * Credentials are never copied: they become Secret references and a note naming the Secret and
- * key to create. Anything without a place (other sections, entries before the first header,
- * lines the parser could not read, unparseable endpoints) is an `error` note at its line and
- * column, never dropped silently; `unplaced` counts them (gmsctl import exits 1 when > 0).
+ * key to create, or, where no field can reference a Secret (a keystore password in [server]),
+ * an `error` note. Anything without a place (entries before the first header, lines the parser
+ * could not read, unparseable endpoints, a section name or key the INI serializer would not
+ * write back, the chat services not chosen) is an `error` note at its line and column, never
+ * dropped silently; `unplaced` counts them (gmsctl import exits 1 when > 0).
  */
 import {
   CHAT_SERVER_NAME_PATTERN,
@@ -24,6 +29,7 @@ import {
   isCredentialKey,
   sectionPatternOf,
 } from '../catalog/index.js';
+import { MAX_SECTIONS } from '../api/sections.js';
 import {
   API_GROUP_VERSION,
   KIND_CHAT_SERVICE,
@@ -40,7 +46,15 @@ import {
   type ProviderType,
 } from '../api/types.js';
 import type { IniDocument, IniEntry, Position } from './ini/types.js';
-import { hostProblem, isValidPort, printable } from './ini/safety.js';
+import {
+  hostProblem,
+  iniKeyProblem,
+  iniValueProblem,
+  isValidPort,
+  printable,
+  sectionNameProblem,
+} from './ini/safety.js';
+import { isUnknownCredentialLike } from './names.js';
 import {
   ImportContext,
   toDnsLabel,
@@ -141,8 +155,9 @@ export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportRes
     (s) => sectionPatternOf(s.name) === 'push.provider.<name>',
   );
   const connections = sections.find((s) => s.name === 'connections');
+  const gms = sections.find((s) => s.name === 'gms');
   const handled = new Set<MergedSection>(
-    [chat, push, connections, ...services, ...providerSections].filter((s) => s !== undefined),
+    [chat, push, connections, gms, ...services, ...providerSections].filter((s) => s !== undefined),
   );
 
   // --- Which chat service -------------------------------------------------------------------
@@ -225,17 +240,34 @@ export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportRes
   );
 
   // --- [chat] and [chat.<svc>] ----------------------------------------------------------------
-  const chatOptions = (s: MergedSection): OptionMap | undefined => {
+  /** Copy a section's options as written (typed where the catalog says), refusing what render would. */
+  const copyOptions = (
+    s: MergedSection,
+    credentialWhy: string,
+    skip: (e: IniEntry) => boolean = () => false,
+  ): OptionMap => {
     const out: OptionMap = {};
     for (const e of s.entries) {
-      if (s !== chat && (e.key === 'auth.basic.username' || e.key === 'auth.basic.password'))
-        continue;
+      if (skip(e)) continue;
       if (isCredential(e)) {
-        ctx.unplaced(e, 'it is a credential, and the ChatService has no Secret reference for it');
+        ctx.unplaced(e, credentialWhy);
+        continue;
+      }
+      const why = iniKeyProblem(e.key) ?? iniValueProblem(e.value);
+      if (why) {
+        ctx.unplaced(e, `it cannot be written back to GMS INI text (${why})`);
         continue;
       }
       out[e.key] = typedValue(s.name, e.key, e.value);
     }
+    return out;
+  };
+  const chatOptions = (s: MergedSection): OptionMap | undefined => {
+    const out = copyOptions(
+      s,
+      'it is a credential, and the ChatService has no Secret reference for it',
+      (e) => s !== chat && (e.key === 'auth.basic.username' || e.key === 'auth.basic.password'),
+    );
     return Object.keys(out).length > 0 ? out : undefined;
   };
   if (chat) {
@@ -358,6 +390,11 @@ export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportRes
         );
         continue;
       }
+      const why = iniKeyProblem(e.key) ?? iniValueProblem(e.value);
+      if (why) {
+        ctx.unplaced(e, `it cannot be written back to GMS INI text (${why})`);
+        continue;
+      }
       pushOptions[e.key] = typedValue('push', e.key, e.value);
     }
     if (providerEntries.length > 0) {
@@ -423,20 +460,48 @@ export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportRes
     spec.chatServer.endpoints = endpoints;
   }
 
-  // --- Everything else ------------------------------------------------------------------------
+  // --- [gms] ---------------------------------------------------------------------------------
+  if (gms) {
+    const options = copyOptions(
+      gms,
+      'it is a credential, and spec.gms.options cannot reference a Secret (keep it out of the YAML; see docs/config.md)',
+    );
+    if (Object.keys(options).length > 0) spec.gms.options = options;
+  }
+
+  // --- Every other section: spec.sections -------------------------------------------------------
+  const others: Record<string, OptionMap> = {};
+  let placedSections = 0;
   for (const s of sections) {
     if (handled.has(s)) continue;
-    const why = `a ChatService or PushProvider has no place for section [${printable(s.name)}]`;
-    if (s.entries.length === 0)
+    const nameWhy = sectionNameProblem(s.name);
+    const tooMany = placedSections >= MAX_SECTIONS;
+    if (nameWhy || tooMany) {
+      const why = nameWhy
+        ? `section [${printable(s.name)}] cannot be written back to GMS INI text (${nameWhy})`
+        : `spec.sections holds at most ${MAX_SECTIONS} sections`;
+      if (s.entries.length === 0)
+        ctx.note('error', 'import-unplaced', s.pos, `empty ${why}; not imported`, s.name);
+      for (const e of s.entries) ctx.unplaced(e, why);
+      continue;
+    }
+    placedSections++;
+    const pattern = sectionPatternOf(s.name);
+    if (pattern === 'client-file-transfer' || pattern === 'settings') {
       ctx.note(
         'warning',
-        'import-unplaced',
+        'import-section',
         s.pos,
-        `empty section [${printable(s.name)}] was not imported: ${why}`,
+        `[${s.name}] is a Chat Server application section, which GMS does not read; kept in spec.sections.${s.name}, but it belongs in the Chat Server's configuration`,
         s.name,
       );
-    for (const e of s.entries) ctx.unplaced(e, why);
+    }
+    others[s.name] = copyOptions(
+      s,
+      `it is a credential, and spec.sections cannot reference a Secret (keep it out of the YAML; see docs/config.md)`,
+    );
   }
+  if (Object.keys(others).length > 0) spec.sections = others;
 
   const chatService: ChatService = {
     apiVersion: API_GROUP_VERSION,
@@ -454,8 +519,9 @@ export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportRes
   };
 }
 
+/** A catalog credential, or an unknown key that looks like one (never copied into YAML). */
 function isCredential(e: IniEntry): boolean {
-  return isCredentialKey(e.key);
+  return isCredentialKey(e.key) || isUnknownCredentialLike(e.key);
 }
 
 /**

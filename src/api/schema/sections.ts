@@ -11,7 +11,7 @@
  * key; `gmsctl validate` and the operator's webhook check every entry against the catalog.
  */
 import { SECTION_NAME_MAX, SECTION_NAME_PATTERN } from '../../catalog/index.js';
-import { DEDICATED_SECTIONS, dedicatedSectionMessage } from '../sections.js';
+import { DEDICATED_SECTIONS, MAX_SECTIONS, dedicatedSectionMessage } from '../sections.js';
 import {
   celRegex,
   celString,
@@ -21,9 +21,6 @@ import {
   type SchemaNode,
 } from './model.js';
 import { optionMapNode } from './options.js';
-
-/** Most sections a ChatService may add (bounds the API server's CEL cost estimate). */
-export const MAX_SECTIONS = 64;
 
 const NAME_MESSAGE = `spec.sections keys must be GMS section names: dot-separated segments of letters, digits, "_", "-" and ":", at most ${SECTION_NAME_MAX} characters (the INI serializer writes nothing else)`;
 

@@ -89,9 +89,9 @@ describe('gmsctl import', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
-      `${FIXTURES}import/legacy.ini:17:1: error: [gms] http.connection_timeout was not imported`,
+      `${FIXTURES}import/legacy.ini:24:1: error: [server] ssl.keystorePassword was not imported`,
     );
-    expect(r.stderr).toContain('7 things were not placed');
+    expect(r.stderr).toContain('8 things were not placed');
     const docs = parseAllDocuments(readFileSync(out, 'utf8')).map(
       (d) => d.toJS() as { metadata: { name: string } },
     );

@@ -32,14 +32,26 @@ function secretsFor(result: ImportResult, config: GmsConfig): SecretData {
 /**
  * render(import(x)) keeps every catalog option of x: same section, same key, same value (the
  * Apple keystore becomes the path of the file mounted from its Secret) - or, with
- * `allowReported`, the option is named by an error note of the import.
+ * `allowReported`, the option is named by an error note of the import. With `everyOption`,
+ * options the catalog does not know are held to the same ([log], [server], future sections).
  */
-function expectKept(text: string, result: ImportResult, allowReported = false): void {
+function expectKept(
+  text: string,
+  result: ImportResult,
+  allowReported = false,
+  everyOption = false,
+): void {
   const config = configFromIni(parseIni(text));
   const rendered = render(result.chatService, result.pushProviders, secretsFor(result, config));
   for (const [section, entries] of config) {
+    if (everyOption && entries.size === 0) {
+      // An empty section is kept too (it exists for GMS), unless the import reported it.
+      const reported = result.notes.some((n) => n.severity === 'error' && n.section === section);
+      if (!(allowReported && reported))
+        expect(rendered.all.has(section), `[${section}] (empty)`).toBe(true);
+    }
     for (const [key, value] of entries) {
-      if (!findOption(section, key)) continue;
+      if (!everyOption && !findOption(section, key)) continue;
       const reported = result.notes.some(
         (n) =>
           n.severity === 'error' && n.section === section && (n.key === key || n.key === undefined),
@@ -73,7 +85,10 @@ describe('importIni: a complete chat service', () => {
       kind: 'ChatService',
       metadata: { name: 'customer-support', namespace: 'contact-center' },
       spec: {
-        gms: { version: '8.5.219.03' },
+        gms: {
+          version: '8.5.219.03',
+          options: { 'http.ssl_trust_all': true, 'http.connection_timeout': 20 },
+        },
         chatServer: {
           endpoints: [
             { name: 'cs-1', host: 'chat-1.contact-center.svc', port: 4125 },
@@ -92,6 +107,10 @@ describe('importIni: a complete chat service', () => {
           defaultProvider: 'fcmprod',
           providers: ['fcmprod', 'apnsprod', 'webhook'],
           options: { defaultSubscriptionExpiration: 60 },
+        },
+        sections: {
+          log: { verbose: 'debug' },
+          'service.request-chat': { _chat_endpoint: 'Environment:default' },
         },
       },
     });
@@ -198,7 +217,7 @@ describe('importIni: a complete chat service', () => {
       'spec.chatServer.version is required (CometD needs Chat Server 8.5.108+) and the INI file does not say it: fill it in',
     ]);
     const noVersion = importIni(parseIni(text));
-    expect(noVersion.chatService.spec.gms).toEqual({});
+    expect(noVersion.chatService.spec.gms.version).toBeUndefined();
     expect(noVersion.notes.some((n) => n.message.startsWith('spec.gms.version is required'))).toBe(
       true,
     );
@@ -206,6 +225,18 @@ describe('importIni: a complete chat service', () => {
 
   it('render(import(x)) keeps every catalog option of x', () => {
     expectKept(text, result);
+  });
+
+  it('render(import(x)) keeps every option of x, known or not, [gms] and [log] included', () => {
+    expectKept(text, result, false, true);
+    const rendered = render(result.chatService, result.pushProviders);
+    expect(rendered.all.get('gms')).toEqual(
+      new Map([
+        ['http.connection_timeout', '20'],
+        ['http.ssl_trust_all', 'true'],
+      ]),
+    );
+    expect(rendered.all.get('log')!.get('verbose')).toBe('debug');
   });
 });
 
@@ -291,10 +322,13 @@ describe('importIni: what cannot be placed is reported, at its line and column',
       '6:1 import-ini ini-duplicate-key: key "_client_timeout_notification" is already set in [chat.Mobile_Chat] at line 5; readers disagree on which value wins (the last value is imported, the earlier one is lost)',
       '7:1 import-ini ini-syntax: expected "key=value", a "[section]" header or a ";" comment, found "this line is garbage" (the line was not imported)',
       '13:2 import-renamed provider "FcmLegacy" is imported as PushProvider fcmlegacy ([push.provider.fcmlegacy]): a PushProvider name is lower-case letters and digits; clients that send push_notification_provider=FcmLegacy must send fcmlegacy',
-      '17:1 import-unplaced [gms] http.connection_timeout was not imported: a ChatService or PushProvider has no place for section [gms]',
       '21:1 import-unplaced [connections] chatserver.cs-2 was not imported: the value is not host:port with a port from 1 to 65535',
       '22:1 import-unplaced [connections] other was not imported: [connections] holds only chatserver.<name>=host:port entries',
+      '24:1 import-unplaced [server] ssl.keystorePassword was not imported: it is a credential, and spec.sections cannot reference a Secret (keep it out of the YAML; see docs/config.md)',
+      '27:1 import-unplaced [my section] x was not imported: section [my section] cannot be written back to GMS INI text (section name may contain only letters, digits, "_", "-", ":" and single dots between them)',
     ]);
+    // The credential's value is never copied.
+    expect(JSON.stringify(result)).not.toContain('changeit');
     expect(result.unplaced).toBe(errors.length);
   });
 
@@ -322,12 +356,25 @@ describe('importIni: what cannot be placed is reported, at its line and column',
     ]);
   });
 
-  it('warns about an empty section it cannot place and a provider whose type is a guess', () => {
+  it('places [gms] in spec.gms.options and other sections, empty ones too, in spec.sections', () => {
+    expect(result.chatService.spec.gms).toEqual({
+      version: '8.5.110.07',
+      options: { 'http.connection_timeout': 20 },
+    });
+    expect(result.chatService.spec.sections).toEqual({
+      log: {},
+      server: { 'ssl.port': '8443' }, // unknown options stay strings: render gives them back as written
+      'client-file-transfer': { 'upload-max-files': 5 },
+    });
+  });
+
+  it('warns about a provider whose type is a guess and a Chat Server section GMS does not read', () => {
     const warnings = result.notes
       .filter((n) => n.severity === 'warning')
       .map((n) => `${n.line} ${n.rule}`);
     expect(warnings).toContain('15 import-provider');
-    expect(warnings).toContain('18 import-unplaced');
+    expect(warnings).toContain('28 import-section');
+    expect(warnings.filter((w) => w.endsWith('import-unplaced'))).toEqual([]);
   });
 
   it('keeps every catalog option it did not report', () => {
@@ -346,6 +393,10 @@ const PLACEABLE: readonly SectionPattern[] = [
   'push',
   'push.provider.<name>',
   'connections',
+  'gms',
+  'service.<name>',
+  'client-file-transfer',
+  'settings',
 ];
 const candidates = OPTIONS.filter((o) => o.sections.some((s) => PLACEABLE.includes(s))).flatMap(
   (o) => expandOptionNames(o).map((name) => ({ option: o, name })),
@@ -390,6 +441,7 @@ const iniArb = fc
     for (const [e, pick] of entries) {
       let section: string;
       if (e.pattern === 'chat.<service>') section = `chat.${service}`;
+      else if (e.pattern === 'service.<name>') section = `service.${service}`;
       else if (e.pattern === 'push.provider.<name>') {
         if (providers.length === 0) continue;
         section = `push.provider.${providers[pick % providers.length]}`;
@@ -400,12 +452,76 @@ const iniArb = fc
     return serializeIni(config);
   });
 
+/**
+ * Sections the catalog has no options for (or does not know): every key is passed through, so
+ * an INI file with any of them must come back whole. Keys include credential-looking ones
+ * (`ssl.keystorePassword`), which the import must report instead of copying.
+ */
+const CREDENTIAL_LIKE_KEYS = ['ssl.keystorePassword', 'proxy.token', 'api_key'];
+const otherSectionArb = fc.record({
+  name: fc.constantFrom('log', 'server', 'resources', 'port_restrictions', 'endpoints:1'),
+  entries: fc.array(
+    fc.tuple(
+      fc.oneof(
+        fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}(\.[a-z][a-z0-9_-]{0,8}){0,2}$/),
+        fc.constantFrom(...CREDENTIAL_LIKE_KEYS),
+      ),
+      safeText,
+    ),
+    { maxLength: 5 },
+  ),
+});
+
+const iniWithOtherSectionsArb = fc
+  .tuple(iniArb, fc.array(otherSectionArb, { maxLength: 4 }))
+  .map(([text, others]) => {
+    const config = configFromIni(parseIni(text));
+    for (const o of others) {
+      const s = config.get(o.name) ?? new Map<string, string>();
+      for (const [k, v] of o.entries) s.set(k, v);
+      config.set(o.name, s);
+    }
+    return serializeIni(config);
+  });
+
 describe('importIni: properties', () => {
   it('render(import(x)) keeps every catalog option of x, or the import reports it', () => {
     fc.assert(
       fc.property(iniArb, (text) => {
         const result = importIni(parseIni(text), { gmsVersion: '8.5.219.03' });
         expectKept(text, result, true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('render(import(x)) keeps every option of x in [gms] and the other sections, or the import reports it', () => {
+    fc.assert(
+      fc.property(iniWithOtherSectionsArb, (text) => {
+        const result = importIni(parseIni(text), { gmsVersion: '8.5.219.03' });
+        expectKept(text, result, true, true);
+        // Credential-looking keys are reported, never copied into the YAML.
+        const yaml = JSON.stringify(result.chatService);
+        for (const [section, entries] of configFromIni(parseIni(text)))
+          for (const key of entries.keys()) {
+            if (!CREDENTIAL_LIKE_KEYS.includes(key)) continue;
+            expect(
+              result.notes.some(
+                (n) => n.severity === 'error' && n.section === section && n.key === key,
+              ),
+              `[${section}] ${key} reported`,
+            ).toBe(true);
+            expect(yaml).not.toContain(JSON.stringify(key));
+          }
+        // Everything else in [gms] and the other sections is placed: no error note names it.
+        const placed = (section: string) =>
+          !/^(chat|push|connections)(\.|$)/.test(section) && section !== '';
+        expect(
+          result.notes
+            .filter((n) => n.severity === 'error' && n.section !== undefined && placed(n.section))
+            .filter((n) => !CREDENTIAL_LIKE_KEYS.includes(n.key ?? ''))
+            .map((n) => n.message),
+        ).toEqual([]);
       }),
       { numRuns: 300 },
     );
