@@ -57,9 +57,11 @@ cluster-status:
 	hack/cluster.sh status
 
 ## crds, docs: regenerate crds/, schemas/ and docs/options.md from src/api + src/catalog
-## (ADR 0003; test/unit/api/drift.test.ts fails when they are stale), then sync the chart
+## (ADR 0003; test/unit/api/drift.test.ts fails when they are stale), the precompiled schema
+## validators in src/validate/generated (ADR 0015; schema-validators.test.ts), then sync the chart
 crds docs:
 	npm run generate
+	npm run generate:validators
 	$(MAKE) chart-crds
 
 ## chart-crds: copy the generated crds/ into the Helm chart (the chart test fails on drift)

@@ -7,16 +7,43 @@
  * Messages are rewritten for people (`unknown field spec.expsoe; did you mean expose?`), and
  * errors other rules explain better are dropped: anything inside an option map (the option-*
  * rules check those against the catalog) and any path another rule already reported.
+ *
+ * The validate functions come precompiled for the API's own schemas (ajv standalone code,
+ * src/validate/generated/, docs/adr/0015): gmsctl neither loads ajv's compiler nor compiles a
+ * schema at run time. Other schema sets (tests, embedders) are compiled with ajv on first use.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv';
+import type { ErrorObject, Options as AjvOptions, ValidateFunction } from 'ajv';
 import type { Emit, Finding, ManifestObject } from '../model.js';
 import { formatPath, pointerToPath, type Path } from '../yaml/path.js';
 import { closest } from '../suggest.js';
 
 export type SchemaSet = Readonly<Record<string, object>>;
 
+/** Validate functions by kind, compiled ahead of time with the options below. */
+export interface CompiledSchemas {
+  quick: Readonly<Record<string, ValidateFunction>>;
+  detailed: Readonly<Record<string, ValidateFunction>>;
+}
+
+/** The quick check: stops at the first error; clean objects only need its verdict. */
+export const QUICK_AJV_OPTIONS: AjvOptions = {
+  allErrors: false,
+  strict: false,
+  validateFormats: false,
+};
+
+/** The detailed check: every error, with the failing schema node (verbose) for did-you-mean. */
+export const DETAILED_AJV_OPTIONS: AjvOptions = {
+  allErrors: true,
+  strict: false,
+  verbose: true,
+  validateFormats: false,
+};
+
 /** Paths whose children are option maps, owned by the option rules. */
-const OPTION_MAPS: Record<string, readonly string[][]> = {
+export const OPTION_MAP_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   ChatService: [
     ['spec', 'chat'],
     ['spec', 'options'],
@@ -29,20 +56,34 @@ function isStrictlyInside(path: Path, prefix: readonly string[]): boolean {
   return path.length > prefix.length && prefix.every((seg, i) => path[i] === seg);
 }
 
+/** ajv itself, loaded only when a schema set has to be compiled at run time. */
+function loadAjv(): typeof AjvModule {
+  return createRequire(import.meta.url)('ajv') as typeof AjvModule;
+}
+
 export class SchemaValidator {
-  private readonly schemas: Map<string, object>;
+  private readonly kindNames: readonly string[];
   private readonly quick = new Map<string, ValidateFunction>();
   private readonly detailed = new Map<string, ValidateFunction>();
-  private quickAjv: Ajv | undefined;
-  private detailedAjv: Ajv | undefined;
+  private readonly schemas: Map<string, object>;
+  private quickAjv: AjvModule.Ajv | undefined;
+  private detailedAjv: AjvModule.Ajv | undefined;
 
   /**
-   * Two compilations per kind, each on first need: a quick one (stops at the first error) that
-   * clean objects pass through, and a detailed one (all errors, with the failing schema node for
-   * did-you-mean) only for objects that fail. Clean runs skip the costlier compilation.
+   * Two validate functions per kind: a quick one (stops at the first error) that clean objects
+   * pass through, and a detailed one (all errors, with the failing schema node for
+   * did-you-mean) only for objects that fail. `precompiled` kinds need no compilation; the
+   * others are compiled from `schemas` on first need, so clean runs skip the costlier one.
    */
-  constructor(schemas: SchemaSet) {
+  constructor(schemas: SchemaSet, precompiled?: CompiledSchemas) {
     this.schemas = new Map(Object.entries(schemas));
+    for (const [kind, quick] of Object.entries(precompiled?.quick ?? {})) {
+      const detailed = precompiled?.detailed[kind];
+      if (!detailed) throw new Error(`precompiled schemas: no detailed validator for ${kind}`);
+      this.quick.set(kind, quick);
+      this.detailed.set(kind, detailed);
+    }
+    this.kindNames = [...new Set([...this.quick.keys(), ...this.schemas.keys()])];
   }
 
   private validator(kind: string, detailed: boolean): ValidateFunction | undefined {
@@ -52,22 +93,16 @@ export class SchemaValidator {
     const schema = this.schemas.get(kind);
     if (!schema) return undefined;
     const ajv = detailed
-      ? (this.detailedAjv ??= new Ajv({
-          allErrors: true,
-          strict: false,
-          verbose: true,
-          validateFormats: false,
-        }))
-      : (this.quickAjv ??= new Ajv({ allErrors: false, strict: false, validateFormats: false }));
+      ? (this.detailedAjv ??= new (loadAjv().Ajv)(DETAILED_AJV_OPTIONS))
+      : (this.quickAjv ??= new (loadAjv().Ajv)(QUICK_AJV_OPTIONS));
     v = ajv.compile(schema);
     cache.set(kind, v);
     return v;
   }
 
   /**
-   * The quick verdict alone (undefined for a kind without a schema). Worker threads run it
-   * while parsing, so the main thread compiles and runs only the detailed check, and only for
-   * objects that fail.
+   * The quick verdict alone (undefined for a kind without a schema). The engine runs it while
+   * parsing, so rules run the detailed check only for objects that fail.
    */
   quickValid(kind: string, data: unknown): boolean | undefined {
     const quick = this.validator(kind, false);
@@ -75,7 +110,7 @@ export class SchemaValidator {
   }
 
   kinds(): string[] {
-    return [...this.schemas.keys()];
+    return [...this.kindNames];
   }
 
   check(
@@ -88,7 +123,7 @@ export class SchemaValidator {
     const validate = this.validator(obj.kind, true)!;
     if (validate(obj.data)) return;
     const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
-    const maps = OPTION_MAPS[obj.kind] ?? [];
+    const maps = OPTION_MAP_PATHS[obj.kind] ?? [];
     const seen = new Set<string>();
     // Composite errors (oneOf/anyOf) only when nothing more specific was said at or below them.
     const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
