@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const ChatService = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"description":"[gms] section: node-wide, cross-service GMS options (outgoing HTTP timeouts and connection pools, proxy auto-configuration, http.ssl_trust_all for HTTPS push receivers whose certificate is not imported).","type":"object","properties":{"http.connection_timeout":{"description":"Connection timeout of outgoing HTTP requests, in seconds. GMS option http.connection_timeout in [gms]. Default: 10. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.max_connections_per_route":{"description":"Maximum outgoing HTTP connections per route. GMS option http.max_connections_per_route in [gms]. Default: 20. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.max_connections_total":{"description":"Maximum outgoing HTTP connections in total. GMS option http.max_connections_total in [gms]. Default: 100. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.proxy-auto-config-file":{"description":"URL of the proxy auto-configuration (PAC) file for outgoing HTTP requests. GMS option http.proxy-auto-config-file in [gms]. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":"string","pattern":"^(https?://[^\\s]+)?$","maxLength":2048},"http.proxy-cache-size":{"description":"Size of the proxy look-up cache (proxy auto-configuration). GMS option http.proxy-cache-size in [gms]. Default: 32. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.proxy-ttl":{"description":"Time to live of cached proxy look-ups (proxy auto-configuration). GMS option http.proxy-ttl in [gms]. Default: 5. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.socket_timeout":{"description":"Socket (read) timeout of outgoing HTTP requests, in seconds. GMS option http.socket_timeout in [gms]. Default: 10. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.ssl_trust_all":{"description":"Trust every HTTPS server certificate on outgoing requests (e.g. customhttp.url over HTTPS without importing the certificate into the Java cacerts). GMS option http.ssl_trust_all in [gms]. Takes effect after restart. UNVERIFIED: referenced by S2 only: default and when changes take effect are unknown. Source: https://docs.genesys.com/Documentation/GMS/8.5.2/API/PushNotificationService","enum":[true,false,"true","false"]},"http.use_lax_redirect_strategy":{"description":"Follow HTTP redirects of outgoing requests with a lax redirect strategy. GMS option http.use_lax_redirect_strategy in [gms]. Default: true. Takes effect immediately. Introduced in GMS 8.5.002.02. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","enum":[true,false,"true","false"]}},"additionalProperties":{"description":"An option the catalog does not know (reported as a warning; restart-required).","type":["string","number","boolean"]}}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"description":"Other GMS sections, by section name: [log], [server], [service.<name>] and any section the option catalog does not know yet, each a map of option names to values (rendered as GMS strings; unknown options are warnings and restart-required). Not for sections with a dedicated field: [chat] (spec.chat), [chat.<service>] (spec.options of the ChatService whose serviceName is <service>), [push] (spec.push), [push.provider.<name>] (a PushProvider <name> listed in spec.push.providers), [gms] (spec.gms.options), [connections] (spec.chatServer.endpoints). At most 64 sections.","type":"object","maxProperties":64,"additionalProperties":{"description":"The options of one section: option name -> value (YAML boolean, number or string).","type":"object","additionalProperties":{"description":"An option value (rendered as a GMS string).","type":["string","number","boolean"]}},"propertyNames":{"pattern":"^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$","maxLength":200,"not":{"pattern":"^(chat\\.|push\\.provider\\.)"}},"properties":{"chat":{"description":"Not allowed: [chat] is written from spec.chat, not spec.sections.","not":{}},"push":{"description":"Not allowed: [push] is written from spec.push (enabled, defaultProvider, options), not spec.sections.","not":{}},"gms":{"description":"Not allowed: [gms] is written from spec.gms.options, not spec.sections.","not":{}},"connections":{"description":"Not allowed: [connections] is written from spec.chatServer.endpoints, not spec.sections.","not":{}}},"patternProperties":{"^service\\.":{"description":"[service.<name>] section: options of a GMS service (e.g. _chat_endpoint).","type":"object","properties":{"_agent_timeout_notification_message":{"description":"Message sent to the agent when the customer's CometD channel is down and a new agent message arrives (e.g. \"Customer is not online\"). GMS option _agent_timeout_notification_message in [chat.<service>], [service.<name>]. Default: (empty). Takes effect immediately. Source: https://docs.genesys.com/Documentation/Options/latest/GMS/GMSServices-no_category","type":["integer","string"],"pattern":"^[^\\r\\n\\x00]*$","maxLength":4096},"_chat_400_response_on_disconnected":{"description":"If true, refresh returns 400 instead of 200 once the agent has left the chat. GMS option _chat_400_response_on_disconnected in [chat.<service>], [service.<name>]. Default: false. Takes effect immediately. Source: https://docs.genesys.com/Documentation/Options/latest/GMS/GMSServices-no_category","enum":[true,false,"true","false"]},"_chat_endpoint":{"description":"Chat Server endpoint for this chat service, in the format of default_chat_endpoint (<tenant_name>:<chat_endpoint>); overrides [chat] default_chat_endpoint. GMS option _chat_endpoint in [chat.<service>], [service.<name>]. Default: gms_builtin. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.2/Deployment/ConfiguringChatSupport","type":["integer","string"],"pattern":"^[^\\r\\n\\x00]*$","maxLength":4096},"_client_timeout_notification":{"description":"Delay, in seconds, before the first push notification is sent while the client application is disconnected. GMS option _client_timeout_notification in [chat.<service>], [service.<name>]. Default: 90. Range: 1..inf seconds. Takes effect immediately. Source: https://docs.genesys.com/Documentation/Options/latest/GMS/GMSServices-no_category","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$","minimum":1},"_provider_name":{"description":"Name of the notification provider. This is used for push notifications. GMS option _provider_name in [service.<name>]. Default: (empty). Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.2/API/PushNotificationService","type":["integer","string"],"pattern":"^[^\\r\\n\\x00]*$","maxLength":4096}},"additionalProperties":{"description":"An option the catalog does not know (reported as a warning; restart-required).","type":["string","number","boolean"]}}}}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func5 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -17,18 +17,12 @@ const pattern2 = new RegExp("^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$", "u
 const pattern3 = new RegExp("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$", "u");
 const pattern4 = new RegExp("^[^\\s]+$", "u");
 const pattern5 = new RegExp("^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$", "u");
-const pattern7 = new RegExp("^-?[0-9]{1,18}$", "u");
-const pattern10 = new RegExp("^(https?://[^\\s]+)?$", "u");
-const pattern16 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$", "u");
-const pattern17 = new RegExp("^[A-Za-z0-9]{1,32}$", "u");
-const pattern19 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
-const pattern20 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
-const pattern24 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,63}$", "u");
-const pattern29 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
-const pattern34 = new RegExp("^(chat\\.|push\\.provider\\.)", "u");
-const pattern35 = new RegExp("^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$", "u");
-const pattern36 = new RegExp("^service\\.", "u");
-const pattern38 = new RegExp("^[^\\r\\n\\x00]*$", "u");
+const pattern9 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$", "u");
+const pattern10 = new RegExp("^[A-Za-z0-9]{1,32}$", "u");
+const pattern12 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
+const pattern13 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const pattern17 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,63}$", "u");
+const pattern22 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://gms.chatops.io/schemas/chatservice.schema.json" */;
@@ -598,12 +592,8 @@ errors++;
 }
 if(data11.options !== undefined){
 let data21 = data11.options;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-for(const key8 in data21){
-if(!(func5.call(schema11.properties.spec.properties.gms.properties.options.properties, key8))){
-let data22 = data21[key8];
-if(((typeof data22 !== "string") && (!(typeof data22 == "number"))) && (typeof data22 !== "boolean")){
-const err46 = {instancePath:instancePath+"/spec/gms/options/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/gms/properties/options/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.spec.properties.gms.properties.options.additionalProperties.type,parentSchema:schema11.properties.spec.properties.gms.properties.options.additionalProperties,data:data22};
+if(!(data21 && typeof data21 == "object" && !Array.isArray(data21))){
+const err46 = {instancePath:instancePath+"/spec/gms/options",schemaPath:"#/properties/spec/properties/gms/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.gms.properties.options.type,parentSchema:schema11.properties.spec.properties.gms.properties.options,data:data21};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -614,10 +604,8 @@ errors++;
 }
 }
 }
-if(data21["http.connection_timeout"] !== undefined){
-let data23 = data21["http.connection_timeout"];
-if((!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))) && (typeof data23 !== "string")){
-const err47 = {instancePath:instancePath+"/spec/gms/options/http.connection_timeout",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.connection_timeout/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.connection_timeout"].type},message:"must be integer,string",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.connection_timeout"].type,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.connection_timeout"],data:data23};
+else {
+const err47 = {instancePath:instancePath+"/spec/gms",schemaPath:"#/properties/spec/properties/gms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.gms.type,parentSchema:schema11.properties.spec.properties.gms,data:data11};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -626,9 +614,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(typeof data23 === "string"){
-if(!pattern7.test(data23)){
-const err48 = {instancePath:instancePath+"/spec/gms/options/http.connection_timeout",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.connection_timeout/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\"",schema:"^-?[0-9]{1,18}$",parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.connection_timeout"],data:data23};
+}
+if(data9.chatServer !== undefined){
+let data22 = data9.chatServer;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.version === undefined){
+const err48 = {instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema11.properties.spec.properties.chatServer.required,parentSchema:schema11.properties.spec.properties.chatServer,data:data22};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -637,12 +628,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-}
-if(data21["http.max_connections_per_route"] !== undefined){
-let data24 = data21["http.max_connections_per_route"];
-if((!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))) && (typeof data24 !== "string")){
-const err49 = {instancePath:instancePath+"/spec/gms/options/http.max_connections_per_route",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.max_connections_per_route/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_per_route"].type},message:"must be integer,string",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_per_route"].type,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_per_route"],data:data24};
+if(data22.endpoints === undefined){
+const err49 = {instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema11.properties.spec.properties.chatServer.required,parentSchema:schema11.properties.spec.properties.chatServer,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -651,9 +638,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(typeof data24 === "string"){
-if(!pattern7.test(data24)){
-const err50 = {instancePath:instancePath+"/spec/gms/options/http.max_connections_per_route",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.max_connections_per_route/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\"",schema:"^-?[0-9]{1,18}$",parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_per_route"],data:data24};
+for(const key8 in data22){
+if(!((key8 === "version") || (key8 === "endpoints"))){
+const err50 = {instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.chatServer,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -663,11 +650,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
-if(data21["http.max_connections_total"] !== undefined){
-let data25 = data21["http.max_connections_total"];
-if((!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))) && (typeof data25 !== "string")){
-const err51 = {instancePath:instancePath+"/spec/gms/options/http.max_connections_total",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.max_connections_total/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_total"].type},message:"must be integer,string",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_total"].type,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_total"],data:data25};
+if(data22.version !== undefined){
+let data23 = data22.version;
+if(typeof data23 === "string"){
+if(!pattern3.test(data23)){
+const err51 = {instancePath:instancePath+"/spec/chatServer/version",schemaPath:"#/properties/spec/properties/chatServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"+"\"",schema:"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$",parentSchema:schema11.properties.spec.properties.chatServer.properties.version,data:data23};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -676,9 +663,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data25 === "string"){
-if(!pattern7.test(data25)){
-const err52 = {instancePath:instancePath+"/spec/gms/options/http.max_connections_total",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.max_connections_total/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\"",schema:"^-?[0-9]{1,18}$",parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_total"],data:data25};
+}
+else {
+const err52 = {instancePath:instancePath+"/spec/chatServer/version",schemaPath:"#/properties/spec/properties/chatServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.chatServer.properties.version.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.version,data:data23};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -688,12 +675,11 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-if(data21["http.proxy-auto-config-file"] !== undefined){
-let data26 = data21["http.proxy-auto-config-file"];
-if(typeof data26 === "string"){
-if(func2(data26) > 2048){
-const err53 = {instancePath:instancePath+"/spec/gms/options/http.proxy-auto-config-file",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-auto-config-file/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-auto-config-file"],data:data26};
+if(data22.endpoints !== undefined){
+let data24 = data22.endpoints;
+if(Array.isArray(data24)){
+if(data24.length > 64){
+const err53 = {instancePath:instancePath+"/spec/chatServer/endpoints",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints,data:data24};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -702,8 +688,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(!pattern10.test(data26)){
-const err54 = {instancePath:instancePath+"/spec/gms/options/http.proxy-auto-config-file",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-auto-config-file/pattern",keyword:"pattern",params:{pattern: "^(https?://[^\\s]+)?$"},message:"must match pattern \""+"^(https?://[^\\s]+)?$"+"\"",schema:"^(https?://[^\\s]+)?$",parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-auto-config-file"],data:data26};
+if(data24.length < 1){
+const err54 = {instancePath:instancePath+"/spec/chatServer/endpoints",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -712,9 +698,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/spec/gms/options/http.proxy-auto-config-file",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-auto-config-file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-auto-config-file"].type,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-auto-config-file"],data:data26};
+const len0 = data24.length;
+for(let i0=0; i0<len0; i0++){
+let data25 = data24[i0];
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.name === undefined){
+const err55 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.required,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data25};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -723,11 +712,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-if(data21["http.proxy-cache-size"] !== undefined){
-let data27 = data21["http.proxy-cache-size"];
-if((!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))) && (typeof data27 !== "string")){
-const err56 = {instancePath:instancePath+"/spec/gms/options/http.proxy-cache-size",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-cache-size/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-cache-size"].type},message:"must be integer,string",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-cache-size"].type,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-cache-size"],data:data27};
+if(data25.host === undefined){
+const err56 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.required,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data25};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -736,9 +722,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(typeof data27 === "string"){
-if(!pattern7.test(data27)){
-const err57 = {instancePath:instancePath+"/spec/gms/options/http.proxy-cache-size",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-cache-size/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\"",schema:"^-?[0-9]{1,18}$",parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-cache-size"],data:data27};
+if(data25.port === undefined){
+const err57 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.required,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data25};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -747,12 +732,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-}
-if(data21["http.proxy-ttl"] !== undefined){
-let data28 = data21["http.proxy-ttl"];
-if((!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))) && (typeof data28 !== "string")){
-const err58 = {instancePath:instancePath+"/spec/gms/options/http.proxy-ttl",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-ttl/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-ttl"].type},message:"must be integer,string",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-ttl"].type,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-ttl"],data:data28};
+for(const key9 in data25){
+if(!(((key9 === "name") || (key9 === "host")) || (key9 === "port"))){
+const err58 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data25};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -761,9 +743,12 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(typeof data28 === "string"){
-if(!pattern7.test(data28)){
-const err59 = {instancePath:instancePath+"/spec/gms/options/http.proxy-ttl",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-ttl/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\"",schema:"^-?[0-9]{1,18}$",parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-ttl"],data:data28};
+}
+if(data25.name !== undefined){
+let data26 = data25.name;
+if(typeof data26 === "string"){
+if(func2(data26) > 63){
+const err59 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/name",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.name,data:data26};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -772,12 +757,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-}
-if(data21["http.socket_timeout"] !== undefined){
-let data29 = data21["http.socket_timeout"];
-if((!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))) && (typeof data29 !== "string")){
-const err60 = {instancePath:instancePath+"/spec/gms/options/http.socket_timeout",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.socket_timeout/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.socket_timeout"].type},message:"must be integer,string",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.socket_timeout"].type,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.socket_timeout"],data:data29};
+if(!pattern2.test(data26)){
+const err60 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/name",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.name,data:data26};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -786,9 +767,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(typeof data29 === "string"){
-if(!pattern7.test(data29)){
-const err61 = {instancePath:instancePath+"/spec/gms/options/http.socket_timeout",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.socket_timeout/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\"",schema:"^-?[0-9]{1,18}$",parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.socket_timeout"],data:data29};
+}
+else {
+const err61 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/name",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.name.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.name,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -798,11 +779,11 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-if(data21["http.ssl_trust_all"] !== undefined){
-let data30 = data21["http.ssl_trust_all"];
-if(!((((data30 === true) || (data30 === false)) || (data30 === "true")) || (data30 === "false"))){
-const err62 = {instancePath:instancePath+"/spec/gms/options/http.ssl_trust_all",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.ssl_trust_all/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.gms.properties.options.properties["http.ssl_trust_all"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.ssl_trust_all"].enum,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.ssl_trust_all"],data:data30};
+if(data25.host !== undefined){
+let data27 = data25.host;
+if(typeof data27 === "string"){
+if(func2(data27) > 253){
+const err62 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/host",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.host,data:data27};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -811,11 +792,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data21["http.use_lax_redirect_strategy"] !== undefined){
-let data31 = data21["http.use_lax_redirect_strategy"];
-if(!((((data31 === true) || (data31 === false)) || (data31 === "true")) || (data31 === "false"))){
-const err63 = {instancePath:instancePath+"/spec/gms/options/http.use_lax_redirect_strategy",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.use_lax_redirect_strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.gms.properties.options.properties["http.use_lax_redirect_strategy"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.gms.properties.options.properties["http.use_lax_redirect_strategy"].enum,parentSchema:schema11.properties.spec.properties.gms.properties.options.properties["http.use_lax_redirect_strategy"],data:data31};
+if(!pattern9.test(data27)){
+const err63 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/host",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"+"\"",schema:"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.host,data:data27};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -825,9 +803,8 @@ vErrors.push(err63);
 errors++;
 }
 }
-}
 else {
-const err64 = {instancePath:instancePath+"/spec/gms/options",schemaPath:"#/properties/spec/properties/gms/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.gms.properties.options.type,parentSchema:schema11.properties.spec.properties.gms.properties.options,data:data21};
+const err64 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/host",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.host.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.host,data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -837,9 +814,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/spec/gms",schemaPath:"#/properties/spec/properties/gms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.gms.type,parentSchema:schema11.properties.spec.properties.gms,data:data11};
+if(data25.port !== undefined){
+let data28 = data25.port;
+if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
+const err65 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.port.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.port,data:data28};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -848,12 +826,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(data9.chatServer !== undefined){
-let data32 = data9.chatServer;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.version === undefined){
-const err66 = {instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema11.properties.spec.properties.chatServer.required,parentSchema:schema11.properties.spec.properties.chatServer,data:data32};
+if(typeof data28 == "number"){
+if(data28 > 65535 || isNaN(data28)){
+const err66 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.port,data:data28};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -862,8 +837,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data32.endpoints === undefined){
-const err67 = {instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema11.properties.spec.properties.chatServer.required,parentSchema:schema11.properties.spec.properties.chatServer,data:data32};
+if(data28 < 1 || isNaN(data28)){
+const err67 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.port,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -872,9 +847,11 @@ vErrors.push(err67);
 }
 errors++;
 }
-for(const key9 in data32){
-if(!((key9 === "version") || (key9 === "endpoints"))){
-const err68 = {instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.chatServer,data:data32};
+}
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data25};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -884,11 +861,9 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data32.version !== undefined){
-let data33 = data32.version;
-if(typeof data33 === "string"){
-if(!pattern3.test(data33)){
-const err69 = {instancePath:instancePath+"/spec/chatServer/version",schemaPath:"#/properties/spec/properties/chatServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"+"\"",schema:"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$",parentSchema:schema11.properties.spec.properties.chatServer.properties.version,data:data33};
+}
+else {
+const err69 = {instancePath:instancePath+"/spec/chatServer/endpoints",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints,data:data24};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -898,8 +873,9 @@ vErrors.push(err69);
 errors++;
 }
 }
+}
 else {
-const err70 = {instancePath:instancePath+"/spec/chatServer/version",schemaPath:"#/properties/spec/properties/chatServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.chatServer.properties.version.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.version,data:data33};
+const err70 = {instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.chatServer.type,parentSchema:schema11.properties.spec.properties.chatServer,data:data22};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -909,11 +885,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data32.endpoints !== undefined){
-let data34 = data32.endpoints;
-if(Array.isArray(data34)){
-if(data34.length > 64){
-const err71 = {instancePath:instancePath+"/spec/chatServer/endpoints",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints,data:data34};
+if(data9.chat !== undefined){
+let data29 = data9.chat;
+if(!(data29 && typeof data29 == "object" && !Array.isArray(data29))){
+const err71 = {instancePath:instancePath+"/spec/chat",schemaPath:"#/properties/spec/properties/chat/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.chat.type,parentSchema:schema11.properties.spec.properties.chat,data:data29};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -922,8 +897,11 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data34.length < 1){
-const err72 = {instancePath:instancePath+"/spec/chatServer/endpoints",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints,data:data34};
+}
+if(data9.options !== undefined){
+let data30 = data9.options;
+if(!(data30 && typeof data30 == "object" && !Array.isArray(data30))){
+const err72 = {instancePath:instancePath+"/spec/options",schemaPath:"#/properties/spec/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.options.type,parentSchema:schema11.properties.spec.properties.options,data:data30};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -932,12 +910,13 @@ vErrors.push(err72);
 }
 errors++;
 }
-const len0 = data34.length;
-for(let i0=0; i0<len0; i0++){
-let data35 = data34[i0];
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.name === undefined){
-const err73 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.required,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data35};
+}
+if(data9.push !== undefined){
+let data31 = data9.push;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+for(const key10 in data31){
+if(!((((key10 === "enabled") || (key10 === "defaultProvider")) || (key10 === "providers")) || (key10 === "options"))){
+const err73 = {instancePath:instancePath+"/spec/push",schemaPath:"#/properties/spec/properties/push/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.push,data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -946,8 +925,15 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data35.host === undefined){
-const err74 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.required,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data35};
+}
+if(data31.enabled !== undefined){
+let data32 = data31.enabled;
+if(Array.isArray(data32)){
+const len1 = data32.length;
+for(let i1=0; i1<len1; i1++){
+let data33 = data32[i1];
+if(typeof data33 !== "string"){
+const err74 = {instancePath:instancePath+"/spec/push/enabled/" + i1,schemaPath:"#/properties/spec/properties/push/properties/enabled/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.push.properties.enabled.items.type,parentSchema:schema11.properties.spec.properties.push.properties.enabled.items,data:data33};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -956,8 +942,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data35.port === undefined){
-const err75 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.required,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data35};
+if(!((((((((data33 === "comet") || (data33 === "fcm")) || (data33 === "ios")) || (data33 === "customhttp")) || (data33 === "httpcb")) || (data33 === "orscb")) || (data33 === "android")) || (data33 === "gcm"))){
+const err75 = {instancePath:instancePath+"/spec/push/enabled/" + i1,schemaPath:"#/properties/spec/properties/push/properties/enabled/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.push.properties.enabled.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.push.properties.enabled.items.enum,parentSchema:schema11.properties.spec.properties.push.properties.enabled.items,data:data33};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -966,9 +952,19 @@ vErrors.push(err75);
 }
 errors++;
 }
-for(const key10 in data35){
-if(!(((key10 === "name") || (key10 === "host")) || (key10 === "port"))){
-const err76 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data35};
+}
+let i2 = data32.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data32[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err76 = {instancePath:instancePath+"/spec/push/enabled",schemaPath:"#/properties/spec/properties/push/properties/enabled/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema11.properties.spec.properties.push.properties.enabled,data:data32};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -976,13 +972,14 @@ else {
 vErrors.push(err76);
 }
 errors++;
+break;
+}
+indices0[item0] = i2;
 }
 }
-if(data35.name !== undefined){
-let data36 = data35.name;
-if(typeof data36 === "string"){
-if(func2(data36) > 63){
-const err77 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/name",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.name,data:data36};
+}
+else {
+const err77 = {instancePath:instancePath+"/spec/push/enabled",schemaPath:"#/properties/spec/properties/push/properties/enabled/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.push.properties.enabled.type,parentSchema:schema11.properties.spec.properties.push.properties.enabled,data:data32};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -991,8 +988,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(!pattern2.test(data36)){
-const err78 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/name",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.name,data:data36};
+}
+if(data31.defaultProvider !== undefined){
+let data34 = data31.defaultProvider;
+if(typeof data34 === "string"){
+if(func2(data34) > 32){
+const err78 = {instancePath:instancePath+"/spec/push/defaultProvider",schemaPath:"#/properties/spec/properties/push/properties/defaultProvider/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.push.properties.defaultProvider,data:data34};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1001,9 +1002,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/name",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.name.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.name,data:data36};
+if(!pattern10.test(data34)){
+const err79 = {instancePath:instancePath+"/spec/push/defaultProvider",schemaPath:"#/properties/spec/properties/push/properties/defaultProvider/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,32}$"+"\"",schema:"^[A-Za-z0-9]{1,32}$",parentSchema:schema11.properties.spec.properties.push.properties.defaultProvider,data:data34};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1013,11 +1013,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data35.host !== undefined){
-let data37 = data35.host;
-if(typeof data37 === "string"){
-if(func2(data37) > 253){
-const err80 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/host",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.host,data:data37};
+else {
+const err80 = {instancePath:instancePath+"/spec/push/defaultProvider",schemaPath:"#/properties/spec/properties/push/properties/defaultProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.push.properties.defaultProvider.type,parentSchema:schema11.properties.spec.properties.push.properties.defaultProvider,data:data34};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1026,8 +1023,16 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(!pattern16.test(data37)){
-const err81 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/host",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"+"\"",schema:"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.host,data:data37};
+}
+if(data31.providers !== undefined){
+let data35 = data31.providers;
+if(Array.isArray(data35)){
+const len2 = data35.length;
+for(let i3=0; i3<len2; i3++){
+let data36 = data35[i3];
+if(typeof data36 === "string"){
+if(func2(data36) > 32){
+const err81 = {instancePath:instancePath+"/spec/push/providers/" + i3,schemaPath:"#/properties/spec/properties/push/properties/providers/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.push.properties.providers.items,data:data36};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1036,9 +1041,8 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/host",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.host.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.host,data:data37};
+if(!pattern10.test(data36)){
+const err82 = {instancePath:instancePath+"/spec/push/providers/" + i3,schemaPath:"#/properties/spec/properties/push/properties/providers/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,32}$"+"\"",schema:"^[A-Za-z0-9]{1,32}$",parentSchema:schema11.properties.spec.properties.push.properties.providers.items,data:data36};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1048,10 +1052,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data35.port !== undefined){
-let data38 = data35.port;
-if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
-const err83 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.port.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.port,data:data38};
+else {
+const err83 = {instancePath:instancePath+"/spec/push/providers/" + i3,schemaPath:"#/properties/spec/properties/push/properties/providers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.push.properties.providers.items.type,parentSchema:schema11.properties.spec.properties.push.properties.providers.items,data:data36};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1060,9 +1062,19 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(typeof data38 == "number"){
-if(data38 > 65535 || isNaN(data38)){
-const err84 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.port,data:data38};
+}
+let i4 = data35.length;
+let j1;
+if(i4 > 1){
+const indices1 = {};
+for(;i4--;){
+let item1 = data35[i4];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err84 = {instancePath:instancePath+"/spec/push/providers",schemaPath:"#/properties/spec/properties/push/properties/providers/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.spec.properties.push.properties.providers,data:data35};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1070,9 +1082,14 @@ else {
 vErrors.push(err84);
 }
 errors++;
+break;
 }
-if(data38 < 1 || isNaN(data38)){
-const err85 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.properties.port,data:data38};
+indices1[item1] = i4;
+}
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/spec/push/providers",schemaPath:"#/properties/spec/properties/push/properties/providers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.push.properties.providers.type,parentSchema:schema11.properties.spec.properties.push.properties.providers,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1082,10 +1099,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-}
-else {
-const err86 = {instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.items.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints.items,data:data35};
+if(data31.options !== undefined){
+let data37 = data31.options;
+if(!(data37 && typeof data37 == "object" && !Array.isArray(data37))){
+const err86 = {instancePath:instancePath+"/spec/push/options",schemaPath:"#/properties/spec/properties/push/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.push.properties.options.type,parentSchema:schema11.properties.spec.properties.push.properties.options,data:data37};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1097,7 +1114,7 @@ errors++;
 }
 }
 else {
-const err87 = {instancePath:instancePath+"/spec/chatServer/endpoints",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.chatServer.properties.endpoints.type,parentSchema:schema11.properties.spec.properties.chatServer.properties.endpoints,data:data34};
+const err87 = {instancePath:instancePath+"/spec/push",schemaPath:"#/properties/spec/properties/push/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.push.type,parentSchema:schema11.properties.spec.properties.push,data:data31};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1107,9 +1124,12 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
-else {
-const err88 = {instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.chatServer.type,parentSchema:schema11.properties.spec.properties.chatServer,data:data32};
+if(data9.auth !== undefined){
+let data38 = data9.auth;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key11 in data38){
+if(!(key11 === "basic")){
+const err88 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.auth,data:data38};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1119,10 +1139,11 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data9.chat !== undefined){
-let data39 = data9.chat;
-if(!(data39 && typeof data39 == "object" && !Array.isArray(data39))){
-const err89 = {instancePath:instancePath+"/spec/chat",schemaPath:"#/properties/spec/properties/chat/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.chat.type,parentSchema:schema11.properties.spec.properties.chat,data:data39};
+if(data38.basic !== undefined){
+let data39 = data38.basic;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.secretRef === undefined){
+const err89 = {instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'",schema:schema11.properties.spec.properties.auth.properties.basic.required,parentSchema:schema11.properties.spec.properties.auth.properties.basic,data:data39};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1131,11 +1152,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data9.options !== undefined){
-let data40 = data9.options;
-if(!(data40 && typeof data40 == "object" && !Array.isArray(data40))){
-const err90 = {instancePath:instancePath+"/spec/options",schemaPath:"#/properties/spec/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.options.type,parentSchema:schema11.properties.spec.properties.options,data:data40};
+for(const key12 in data39){
+if(!(key12 === "secretRef")){
+const err90 = {instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.auth.properties.basic,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1145,12 +1164,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data9.push !== undefined){
-let data41 = data9.push;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key11 in data41){
-if(!((((key11 === "enabled") || (key11 === "defaultProvider")) || (key11 === "providers")) || (key11 === "options"))){
-const err91 = {instancePath:instancePath+"/spec/push",schemaPath:"#/properties/spec/properties/push/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.push,data:data41};
+if(data39.secretRef !== undefined){
+let data40 = data39.secretRef;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.name === undefined){
+const err91 = {instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.required,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef,data:data40};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1159,15 +1177,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data41.enabled !== undefined){
-let data42 = data41.enabled;
-if(Array.isArray(data42)){
-const len1 = data42.length;
-for(let i1=0; i1<len1; i1++){
-let data43 = data42[i1];
-if(typeof data43 !== "string"){
-const err92 = {instancePath:instancePath+"/spec/push/enabled/" + i1,schemaPath:"#/properties/spec/properties/push/properties/enabled/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.push.properties.enabled.items.type,parentSchema:schema11.properties.spec.properties.push.properties.enabled.items,data:data43};
+for(const key13 in data40){
+if(!(((key13 === "name") || (key13 === "usernameKey")) || (key13 === "passwordKey"))){
+const err92 = {instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef,data:data40};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1176,8 +1188,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(!((((((((data43 === "comet") || (data43 === "fcm")) || (data43 === "ios")) || (data43 === "customhttp")) || (data43 === "httpcb")) || (data43 === "orscb")) || (data43 === "android")) || (data43 === "gcm"))){
-const err93 = {instancePath:instancePath+"/spec/push/enabled/" + i1,schemaPath:"#/properties/spec/properties/push/properties/enabled/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.push.properties.enabled.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.push.properties.enabled.items.enum,parentSchema:schema11.properties.spec.properties.push.properties.enabled.items,data:data43};
+}
+if(data40.name !== undefined){
+let data41 = data40.name;
+if(typeof data41 === "string"){
+if(func2(data41) > 253){
+const err93 = {instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name,data:data41};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1186,19 +1202,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-let i2 = data42.length;
-let j0;
-if(i2 > 1){
-const indices0 = {};
-for(;i2--;){
-let item0 = data42[i2];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err94 = {instancePath:instancePath+"/spec/push/enabled",schemaPath:"#/properties/spec/properties/push/properties/enabled/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema11.properties.spec.properties.push.properties.enabled,data:data42};
+if(func2(data41) < 1){
+const err94 = {instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name,data:data41};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1206,14 +1211,9 @@ else {
 vErrors.push(err94);
 }
 errors++;
-break;
 }
-indices0[item0] = i2;
-}
-}
-}
-else {
-const err95 = {instancePath:instancePath+"/spec/push/enabled",schemaPath:"#/properties/spec/properties/push/properties/enabled/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.push.properties.enabled.type,parentSchema:schema11.properties.spec.properties.push.properties.enabled,data:data42};
+if(!pattern12.test(data41)){
+const err95 = {instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name,data:data41};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1223,11 +1223,8 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data41.defaultProvider !== undefined){
-let data44 = data41.defaultProvider;
-if(typeof data44 === "string"){
-if(func2(data44) > 32){
-const err96 = {instancePath:instancePath+"/spec/push/defaultProvider",schemaPath:"#/properties/spec/properties/push/properties/defaultProvider/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.push.properties.defaultProvider,data:data44};
+else {
+const err96 = {instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name,data:data41};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1236,8 +1233,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(!pattern17.test(data44)){
-const err97 = {instancePath:instancePath+"/spec/push/defaultProvider",schemaPath:"#/properties/spec/properties/push/properties/defaultProvider/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,32}$"+"\"",schema:"^[A-Za-z0-9]{1,32}$",parentSchema:schema11.properties.spec.properties.push.properties.defaultProvider,data:data44};
+}
+if(data40.usernameKey !== undefined){
+let data42 = data40.usernameKey;
+if(typeof data42 === "string"){
+if(func2(data42) > 253){
+const err97 = {instancePath:instancePath+"/spec/auth/basic/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.usernameKey,data:data42};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1246,9 +1247,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-else {
-const err98 = {instancePath:instancePath+"/spec/push/defaultProvider",schemaPath:"#/properties/spec/properties/push/properties/defaultProvider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.push.properties.defaultProvider.type,parentSchema:schema11.properties.spec.properties.push.properties.defaultProvider,data:data44};
+if(!pattern13.test(data42)){
+const err98 = {instancePath:instancePath+"/spec/auth/basic/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.usernameKey,data:data42};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1258,15 +1258,8 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data41.providers !== undefined){
-let data45 = data41.providers;
-if(Array.isArray(data45)){
-const len2 = data45.length;
-for(let i3=0; i3<len2; i3++){
-let data46 = data45[i3];
-if(typeof data46 === "string"){
-if(func2(data46) > 32){
-const err99 = {instancePath:instancePath+"/spec/push/providers/" + i3,schemaPath:"#/properties/spec/properties/push/properties/providers/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.push.properties.providers.items,data:data46};
+else {
+const err99 = {instancePath:instancePath+"/spec/auth/basic/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/usernameKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.usernameKey.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.usernameKey,data:data42};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1275,8 +1268,12 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(!pattern17.test(data46)){
-const err100 = {instancePath:instancePath+"/spec/push/providers/" + i3,schemaPath:"#/properties/spec/properties/push/properties/providers/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,32}$"+"\"",schema:"^[A-Za-z0-9]{1,32}$",parentSchema:schema11.properties.spec.properties.push.properties.providers.items,data:data46};
+}
+if(data40.passwordKey !== undefined){
+let data43 = data40.passwordKey;
+if(typeof data43 === "string"){
+if(func2(data43) > 253){
+const err100 = {instancePath:instancePath+"/spec/auth/basic/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.passwordKey,data:data43};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1285,9 +1282,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/spec/push/providers/" + i3,schemaPath:"#/properties/spec/properties/push/properties/providers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.push.properties.providers.items.type,parentSchema:schema11.properties.spec.properties.push.properties.providers.items,data:data46};
+if(!pattern13.test(data43)){
+const err101 = {instancePath:instancePath+"/spec/auth/basic/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.passwordKey,data:data43};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1297,18 +1293,8 @@ vErrors.push(err101);
 errors++;
 }
 }
-let i4 = data45.length;
-let j1;
-if(i4 > 1){
-const indices1 = {};
-for(;i4--;){
-let item1 = data45[i4];
-if(typeof item1 !== "string"){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err102 = {instancePath:instancePath+"/spec/push/providers",schemaPath:"#/properties/spec/properties/push/properties/providers/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.spec.properties.push.properties.providers,data:data45};
+else {
+const err102 = {instancePath:instancePath+"/spec/auth/basic/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/passwordKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.passwordKey.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.passwordKey,data:data43};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1316,14 +1302,11 @@ else {
 vErrors.push(err102);
 }
 errors++;
-break;
-}
-indices1[item1] = i4;
 }
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/spec/push/providers",schemaPath:"#/properties/spec/properties/push/properties/providers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.push.properties.providers.type,parentSchema:schema11.properties.spec.properties.push.properties.providers,data:data45};
+const err103 = {instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef,data:data40};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1333,10 +1316,9 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data41.options !== undefined){
-let data47 = data41.options;
-if(!(data47 && typeof data47 == "object" && !Array.isArray(data47))){
-const err104 = {instancePath:instancePath+"/spec/push/options",schemaPath:"#/properties/spec/properties/push/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.push.properties.options.type,parentSchema:schema11.properties.spec.properties.push.properties.options,data:data47};
+}
+else {
+const err104 = {instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.auth.properties.basic.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic,data:data39};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1348,7 +1330,7 @@ errors++;
 }
 }
 else {
-const err105 = {instancePath:instancePath+"/spec/push",schemaPath:"#/properties/spec/properties/push/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.push.type,parentSchema:schema11.properties.spec.properties.push,data:data41};
+const err105 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.auth.type,parentSchema:schema11.properties.spec.properties.auth,data:data38};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1358,12 +1340,12 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data9.auth !== undefined){
-let data48 = data9.auth;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key12 in data48){
-if(!(key12 === "basic")){
-const err106 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.auth,data:data48};
+if(data9.expose !== undefined){
+let data44 = data9.expose;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key14 in data44){
+if(!((((((((key14 === "mode") || (key14 === "host")) || (key14 === "tls")) || (key14 === "affinity")) || (key14 === "cookieName")) || (key14 === "crossSite")) || (key14 === "ingressClassName")) || (key14 === "gateway"))){
+const err106 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose,data:data44};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1373,11 +1355,10 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data48.basic !== undefined){
-let data49 = data48.basic;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.secretRef === undefined){
-const err107 = {instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'",schema:schema11.properties.spec.properties.auth.properties.basic.required,parentSchema:schema11.properties.spec.properties.auth.properties.basic,data:data49};
+if(data44.mode !== undefined){
+let data45 = data44.mode;
+if(typeof data45 !== "string"){
+const err107 = {instancePath:instancePath+"/spec/expose/mode",schemaPath:"#/properties/spec/properties/expose/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.mode.type,parentSchema:schema11.properties.spec.properties.expose.properties.mode,data:data45};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1386,9 +1367,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-for(const key13 in data49){
-if(!(key13 === "secretRef")){
-const err108 = {instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.auth.properties.basic,data:data49};
+if(!((((((data45 === "ingress-nginx") || (data45 === "nginx")) || (data45 === "haproxy")) || (data45 === "apache")) || (data45 === "gateway-api")) || (data45 === "none"))){
+const err108 = {instancePath:instancePath+"/spec/expose/mode",schemaPath:"#/properties/spec/properties/expose/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.expose.properties.mode.enum,parentSchema:schema11.properties.spec.properties.expose.properties.mode,data:data45};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1398,11 +1378,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data49.secretRef !== undefined){
-let data50 = data49.secretRef;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.name === undefined){
-const err109 = {instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.required,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef,data:data50};
+if(data44.host !== undefined){
+let data46 = data44.host;
+if(typeof data46 === "string"){
+if(func2(data46) > 253){
+const err109 = {instancePath:instancePath+"/spec/expose/host",schemaPath:"#/properties/spec/properties/expose/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.host,data:data46};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1411,9 +1391,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-for(const key14 in data50){
-if(!(((key14 === "name") || (key14 === "usernameKey")) || (key14 === "passwordKey"))){
-const err110 = {instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef,data:data50};
+if(!pattern9.test(data46)){
+const err110 = {instancePath:instancePath+"/spec/expose/host",schemaPath:"#/properties/spec/properties/expose/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"+"\"",schema:"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.host,data:data46};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1423,11 +1402,8 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data50.name !== undefined){
-let data51 = data50.name;
-if(typeof data51 === "string"){
-if(func2(data51) > 253){
-const err111 = {instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name,data:data51};
+else {
+const err111 = {instancePath:instancePath+"/spec/expose/host",schemaPath:"#/properties/spec/properties/expose/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.host.type,parentSchema:schema11.properties.spec.properties.expose.properties.host,data:data46};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1436,8 +1412,12 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(func2(data51) < 1){
-const err112 = {instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name,data:data51};
+}
+if(data44.tls !== undefined){
+let data47 = data44.tls;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.secretName === undefined){
+const err112 = {instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'",schema:schema11.properties.spec.properties.expose.properties.tls.required,parentSchema:schema11.properties.spec.properties.expose.properties.tls,data:data47};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1446,8 +1426,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(!pattern19.test(data51)){
-const err113 = {instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name,data:data51};
+for(const key15 in data47){
+if(!(key15 === "secretName")){
+const err113 = {instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.tls,data:data47};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1457,8 +1438,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-else {
-const err114 = {instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.name,data:data51};
+if(data47.secretName !== undefined){
+let data48 = data47.secretName;
+if(typeof data48 === "string"){
+if(func2(data48) > 253){
+const err114 = {instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName,data:data48};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1467,12 +1451,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data50.usernameKey !== undefined){
-let data52 = data50.usernameKey;
-if(typeof data52 === "string"){
-if(func2(data52) > 253){
-const err115 = {instancePath:instancePath+"/spec/auth/basic/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.usernameKey,data:data52};
+if(func2(data48) < 1){
+const err115 = {instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName,data:data48};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1481,8 +1461,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(!pattern20.test(data52)){
-const err116 = {instancePath:instancePath+"/spec/auth/basic/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.usernameKey,data:data52};
+if(!pattern12.test(data48)){
+const err116 = {instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName,data:data48};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1493,7 +1473,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/spec/auth/basic/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/usernameKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.usernameKey.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.usernameKey,data:data52};
+const err117 = {instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName.type,parentSchema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName,data:data48};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1503,11 +1483,9 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data50.passwordKey !== undefined){
-let data53 = data50.passwordKey;
-if(typeof data53 === "string"){
-if(func2(data53) > 253){
-const err118 = {instancePath:instancePath+"/spec/auth/basic/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.passwordKey,data:data53};
+}
+else {
+const err118 = {instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.tls.type,parentSchema:schema11.properties.spec.properties.expose.properties.tls,data:data47};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1516,8 +1494,11 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(!pattern20.test(data53)){
-const err119 = {instancePath:instancePath+"/spec/auth/basic/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.passwordKey,data:data53};
+}
+if(data44.affinity !== undefined){
+let data49 = data44.affinity;
+if(typeof data49 !== "string"){
+const err119 = {instancePath:instancePath+"/spec/expose/affinity",schemaPath:"#/properties/spec/properties/expose/properties/affinity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.affinity.type,parentSchema:schema11.properties.spec.properties.expose.properties.affinity,data:data49};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1526,9 +1507,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/spec/auth/basic/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/passwordKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.passwordKey.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.properties.passwordKey,data:data53};
+if(!((data49 === "cookie") || (data49 === "source-ip"))){
+const err120 = {instancePath:instancePath+"/spec/expose/affinity",schemaPath:"#/properties/spec/properties/expose/properties/affinity/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.affinity.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.expose.properties.affinity.enum,parentSchema:schema11.properties.spec.properties.expose.properties.affinity,data:data49};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1538,9 +1518,11 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic.properties.secretRef,data:data50};
+if(data44.cookieName !== undefined){
+let data50 = data44.cookieName;
+if(typeof data50 === "string"){
+if(!pattern17.test(data50)){
+const err121 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_]{0,63}$",parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data50};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1550,9 +1532,8 @@ vErrors.push(err121);
 errors++;
 }
 }
-}
 else {
-const err122 = {instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.auth.properties.basic.type,parentSchema:schema11.properties.spec.properties.auth.properties.basic,data:data49};
+const err122 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.cookieName.type,parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data50};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1562,9 +1543,10 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.auth.type,parentSchema:schema11.properties.spec.properties.auth,data:data48};
+if(data44.crossSite !== undefined){
+let data51 = data44.crossSite;
+if(typeof data51 !== "boolean"){
+const err123 = {instancePath:instancePath+"/spec/expose/crossSite",schemaPath:"#/properties/spec/properties/expose/properties/crossSite/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.expose.properties.crossSite.type,parentSchema:schema11.properties.spec.properties.expose.properties.crossSite,data:data51};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1574,12 +1556,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data9.expose !== undefined){
-let data54 = data9.expose;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key15 in data54){
-if(!((((((((key15 === "mode") || (key15 === "host")) || (key15 === "tls")) || (key15 === "affinity")) || (key15 === "cookieName")) || (key15 === "crossSite")) || (key15 === "ingressClassName")) || (key15 === "gateway"))){
-const err124 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose,data:data54};
+if(data44.ingressClassName !== undefined){
+let data52 = data44.ingressClassName;
+if(typeof data52 === "string"){
+if(func2(data52) > 253){
+const err124 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1588,11 +1569,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-if(data54.mode !== undefined){
-let data55 = data54.mode;
-if(typeof data55 !== "string"){
-const err125 = {instancePath:instancePath+"/spec/expose/mode",schemaPath:"#/properties/spec/properties/expose/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.mode.type,parentSchema:schema11.properties.spec.properties.expose.properties.mode,data:data55};
+if(func2(data52) < 1){
+const err125 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1601,8 +1579,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(!((((((data55 === "ingress-nginx") || (data55 === "nginx")) || (data55 === "haproxy")) || (data55 === "apache")) || (data55 === "gateway-api")) || (data55 === "none"))){
-const err126 = {instancePath:instancePath+"/spec/expose/mode",schemaPath:"#/properties/spec/properties/expose/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.expose.properties.mode.enum,parentSchema:schema11.properties.spec.properties.expose.properties.mode,data:data55};
+if(!pattern12.test(data52)){
+const err126 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1612,11 +1590,8 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data54.host !== undefined){
-let data56 = data54.host;
-if(typeof data56 === "string"){
-if(func2(data56) > 253){
-const err127 = {instancePath:instancePath+"/spec/expose/host",schemaPath:"#/properties/spec/properties/expose/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.host,data:data56};
+else {
+const err127 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.ingressClassName.type,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1625,8 +1600,12 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(!pattern16.test(data56)){
-const err128 = {instancePath:instancePath+"/spec/expose/host",schemaPath:"#/properties/spec/properties/expose/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"+"\"",schema:"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.host,data:data56};
+}
+if(data44.gateway !== undefined){
+let data53 = data44.gateway;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.name === undefined){
+const err128 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.expose.properties.gateway.required,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1635,9 +1614,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-else {
-const err129 = {instancePath:instancePath+"/spec/expose/host",schemaPath:"#/properties/spec/properties/expose/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.host.type,parentSchema:schema11.properties.spec.properties.expose.properties.host,data:data56};
+for(const key16 in data53){
+if(!((((key16 === "name") || (key16 === "namespace")) || (key16 === "sectionName")) || (key16 === "experimental"))){
+const err129 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1647,11 +1626,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data54.tls !== undefined){
-let data57 = data54.tls;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.secretName === undefined){
-const err130 = {instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'",schema:schema11.properties.spec.properties.expose.properties.tls.required,parentSchema:schema11.properties.spec.properties.expose.properties.tls,data:data57};
+if(data53.name !== undefined){
+let data54 = data53.name;
+if(typeof data54 === "string"){
+if(func2(data54) > 253){
+const err130 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1660,9 +1639,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-for(const key16 in data57){
-if(!(key16 === "secretName")){
-const err131 = {instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.tls,data:data57};
+if(func2(data54) < 1){
+const err131 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1671,12 +1649,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-if(data57.secretName !== undefined){
-let data58 = data57.secretName;
-if(typeof data58 === "string"){
-if(func2(data58) > 253){
-const err132 = {instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName,data:data58};
+if(!pattern12.test(data54)){
+const err132 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1685,8 +1659,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(func2(data58) < 1){
-const err133 = {instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName,data:data58};
+}
+else {
+const err133 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.name.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1695,8 +1670,12 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(!pattern19.test(data58)){
-const err134 = {instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName,data:data58};
+}
+if(data53.namespace !== undefined){
+let data55 = data53.namespace;
+if(typeof data55 === "string"){
+if(func2(data55) > 63){
+const err134 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1705,9 +1684,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-else {
-const err135 = {instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName.type,parentSchema:schema11.properties.spec.properties.expose.properties.tls.properties.secretName,data:data58};
+if(!pattern1.test(data55)){
+const err135 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1717,9 +1695,8 @@ vErrors.push(err135);
 errors++;
 }
 }
-}
 else {
-const err136 = {instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.tls.type,parentSchema:schema11.properties.spec.properties.expose.properties.tls,data:data57};
+const err136 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1729,10 +1706,11 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data54.affinity !== undefined){
-let data59 = data54.affinity;
-if(typeof data59 !== "string"){
-const err137 = {instancePath:instancePath+"/spec/expose/affinity",schemaPath:"#/properties/spec/properties/expose/properties/affinity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.affinity.type,parentSchema:schema11.properties.spec.properties.expose.properties.affinity,data:data59};
+if(data53.sectionName !== undefined){
+let data56 = data53.sectionName;
+if(typeof data56 === "string"){
+if(func2(data56) > 253){
+const err137 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1741,8 +1719,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(!((data59 === "cookie") || (data59 === "source-ip"))){
-const err138 = {instancePath:instancePath+"/spec/expose/affinity",schemaPath:"#/properties/spec/properties/expose/properties/affinity/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.affinity.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.expose.properties.affinity.enum,parentSchema:schema11.properties.spec.properties.expose.properties.affinity,data:data59};
+if(!pattern12.test(data56)){
+const err138 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1752,11 +1730,8 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data54.cookieName !== undefined){
-let data60 = data54.cookieName;
-if(typeof data60 === "string"){
-if(!pattern24.test(data60)){
-const err139 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_]{0,63}$",parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data60};
+else {
+const err139 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1766,8 +1741,10 @@ vErrors.push(err139);
 errors++;
 }
 }
-else {
-const err140 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.cookieName.type,parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data60};
+if(data53.experimental !== undefined){
+let data57 = data53.experimental;
+if(typeof data57 !== "boolean"){
+const err140 = {instancePath:instancePath+"/spec/expose/gateway/experimental",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/experimental/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.experimental.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.experimental,data:data57};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1777,10 +1754,9 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data54.crossSite !== undefined){
-let data61 = data54.crossSite;
-if(typeof data61 !== "boolean"){
-const err141 = {instancePath:instancePath+"/spec/expose/crossSite",schemaPath:"#/properties/spec/properties/expose/properties/crossSite/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.expose.properties.crossSite.type,parentSchema:schema11.properties.spec.properties.expose.properties.crossSite,data:data61};
+}
+else {
+const err141 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.gateway.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1790,11 +1766,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data54.ingressClassName !== undefined){
-let data62 = data54.ingressClassName;
-if(typeof data62 === "string"){
-if(func2(data62) > 253){
-const err142 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data62};
+}
+else {
+const err142 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.type,parentSchema:schema11.properties.spec.properties.expose,data:data44};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1803,8 +1777,13 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(func2(data62) < 1){
-const err143 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data62};
+}
+if(data9.rollout !== undefined){
+let data58 = data9.rollout;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key17 in data58){
+if(!(((key17 === "strategy") || (key17 === "podReadyTimeout")) || (key17 === "drainTimeout"))){
+const err143 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.rollout,data:data58};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1813,8 +1792,11 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(!pattern19.test(data62)){
-const err144 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data62};
+}
+if(data58.strategy !== undefined){
+let data59 = data58.strategy;
+if(typeof data59 !== "string"){
+const err144 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.strategy.type,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data59};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1823,9 +1805,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.ingressClassName.type,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data62};
+if(!((data59 === "DetachReattach") || (data59 === "Offline"))){
+const err145 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollout.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.rollout.properties.strategy.enum,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data59};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1835,11 +1816,11 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data54.gateway !== undefined){
-let data63 = data54.gateway;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.name === undefined){
-const err146 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.expose.properties.gateway.required,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data63};
+if(data58.podReadyTimeout !== undefined){
+let data60 = data58.podReadyTimeout;
+if(typeof data60 === "string"){
+if(func2(data60) > 32){
+const err146 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data60};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1848,9 +1829,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-for(const key17 in data63){
-if(!((((key17 === "name") || (key17 === "namespace")) || (key17 === "sectionName")) || (key17 === "experimental"))){
-const err147 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data63};
+if(!pattern22.test(data60)){
+const err147 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data60};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1860,11 +1840,8 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data63.name !== undefined){
-let data64 = data63.name;
-if(typeof data64 === "string"){
-if(func2(data64) > 253){
-const err148 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data64};
+else {
+const err148 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data60};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1873,8 +1850,12 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(func2(data64) < 1){
-const err149 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data64};
+}
+if(data58.drainTimeout !== undefined){
+let data61 = data58.drainTimeout;
+if(typeof data61 === "string"){
+if(func2(data61) > 32){
+const err149 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data61};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1883,8 +1864,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(!pattern19.test(data64)){
-const err150 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data64};
+if(!pattern22.test(data61)){
+const err150 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data61};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1895,7 +1876,7 @@ errors++;
 }
 }
 else {
-const err151 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.name.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data64};
+const err151 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.drainTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data61};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1905,11 +1886,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data63.namespace !== undefined){
-let data65 = data63.namespace;
-if(typeof data65 === "string"){
-if(func2(data65) > 63){
-const err152 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data65};
+}
+else {
+const err152 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.rollout.type,parentSchema:schema11.properties.spec.properties.rollout,data:data58};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1918,8 +1897,13 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(!pattern1.test(data65)){
-const err153 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data65};
+}
+if(data9.nodeApi !== undefined){
+let data62 = data9.nodeApi;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+for(const key18 in data62){
+if(!(key18 === "basicAuth")){
+const err153 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi,data:data62};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1929,8 +1913,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-else {
-const err154 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data65};
+if(data62.basicAuth !== undefined){
+let data63 = data62.basicAuth;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.secretRef === undefined){
+const err154 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data63};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1939,12 +1926,9 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-if(data63.sectionName !== undefined){
-let data66 = data63.sectionName;
-if(typeof data66 === "string"){
-if(func2(data66) > 253){
-const err155 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data66};
+for(const key19 in data63){
+if(!(key19 === "secretRef")){
+const err155 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data63};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1953,8 +1937,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(!pattern19.test(data66)){
-const err156 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data66};
+}
+if(data63.secretRef !== undefined){
+let data64 = data63.secretRef;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.name === undefined){
+const err156 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data64};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1963,9 +1951,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-else {
-const err157 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data66};
+for(const key20 in data64){
+if(!(((key20 === "name") || (key20 === "usernameKey")) || (key20 === "passwordKey"))){
+const err157 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data64};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1975,10 +1963,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data63.experimental !== undefined){
-let data67 = data63.experimental;
-if(typeof data67 !== "boolean"){
-const err158 = {instancePath:instancePath+"/spec/expose/gateway/experimental",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/experimental/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.experimental.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.experimental,data:data67};
+if(data64.name !== undefined){
+let data65 = data64.name;
+if(typeof data65 === "string"){
+if(func2(data65) > 253){
+const err158 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data65};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1987,10 +1976,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.gateway.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data63};
+if(func2(data65) < 1){
+const err159 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data65};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1999,10 +1986,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-}
-else {
-const err160 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.type,parentSchema:schema11.properties.spec.properties.expose,data:data54};
+if(!pattern12.test(data65)){
+const err160 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data65};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2012,12 +1997,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data9.rollout !== undefined){
-let data68 = data9.rollout;
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-for(const key18 in data68){
-if(!(((key18 === "strategy") || (key18 === "podReadyTimeout")) || (key18 === "drainTimeout"))){
-const err161 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.rollout,data:data68};
+else {
+const err161 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data65};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2027,10 +2008,11 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data68.strategy !== undefined){
-let data69 = data68.strategy;
-if(typeof data69 !== "string"){
-const err162 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.strategy.type,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data69};
+if(data64.usernameKey !== undefined){
+let data66 = data64.usernameKey;
+if(typeof data66 === "string"){
+if(func2(data66) > 253){
+const err162 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data66};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2039,8 +2021,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(!((data69 === "DetachReattach") || (data69 === "Offline"))){
-const err163 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollout.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.rollout.properties.strategy.enum,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data69};
+if(!pattern13.test(data66)){
+const err163 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data66};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2050,11 +2032,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data68.podReadyTimeout !== undefined){
-let data70 = data68.podReadyTimeout;
-if(typeof data70 === "string"){
-if(func2(data70) > 32){
-const err164 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
+else {
+const err164 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data66};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2063,8 +2042,12 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(!pattern29.test(data70)){
-const err165 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
+}
+if(data64.passwordKey !== undefined){
+let data67 = data64.passwordKey;
+if(typeof data67 === "string"){
+if(func2(data67) > 253){
+const err165 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data67};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2073,9 +2056,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-else {
-const err166 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
+if(!pattern13.test(data67)){
+const err166 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data67};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2085,11 +2067,8 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data68.drainTimeout !== undefined){
-let data71 = data68.drainTimeout;
-if(typeof data71 === "string"){
-if(func2(data71) > 32){
-const err167 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
+else {
+const err167 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data67};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2098,8 +2077,10 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(!pattern29.test(data71)){
-const err168 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data64};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2109,8 +2090,9 @@ vErrors.push(err168);
 errors++;
 }
 }
+}
 else {
-const err169 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.drainTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
+const err169 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data63};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2122,7 +2104,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.rollout.type,parentSchema:schema11.properties.spec.properties.rollout,data:data68};
+const err170 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.type,parentSchema:schema11.properties.spec.properties.nodeApi,data:data62};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2132,12 +2114,10 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data9.nodeApi !== undefined){
-let data72 = data9.nodeApi;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key19 in data72){
-if(!(key19 === "basicAuth")){
-const err171 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi,data:data72};
+if(data9.sections !== undefined){
+let data68 = data9.sections;
+if(!(data68 && typeof data68 == "object" && !Array.isArray(data68))){
+const err171 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.sections.type,parentSchema:schema11.properties.spec.properties.sections,data:data68};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2147,11 +2127,9 @@ vErrors.push(err171);
 errors++;
 }
 }
-if(data72.basicAuth !== undefined){
-let data73 = data72.basicAuth;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.secretRef === undefined){
-const err172 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
+}
+else {
+const err172 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.type,parentSchema:schema11.properties.spec,data:data9};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2160,9 +2138,11 @@ vErrors.push(err172);
 }
 errors++;
 }
-for(const key20 in data73){
-if(!(key20 === "secretRef")){
-const err173 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
+}
+if(data.status !== undefined){
+let data69 = data.status;
+if(!(data69 && typeof data69 == "object" && !Array.isArray(data69))){
+const err173 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.status.type,parentSchema:schema11.properties.status,data:data69};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2172,569 +2152,14 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data73.secretRef !== undefined){
-let data74 = data73.secretRef;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-if(data74.name === undefined){
-const err174 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
+}
+else {
+const err174 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err174];
 }
 else {
 vErrors.push(err174);
-}
-errors++;
-}
-for(const key21 in data74){
-if(!(((key21 === "name") || (key21 === "usernameKey")) || (key21 === "passwordKey"))){
-const err175 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
-if(vErrors === null){
-vErrors = [err175];
-}
-else {
-vErrors.push(err175);
-}
-errors++;
-}
-}
-if(data74.name !== undefined){
-let data75 = data74.name;
-if(typeof data75 === "string"){
-if(func2(data75) > 253){
-const err176 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-if(func2(data75) < 1){
-const err177 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-if(!pattern19.test(data75)){
-const err178 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-}
-else {
-const err179 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-}
-if(data74.usernameKey !== undefined){
-let data76 = data74.usernameKey;
-if(typeof data76 === "string"){
-if(func2(data76) > 253){
-const err180 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-if(!pattern20.test(data76)){
-const err181 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-}
-else {
-const err182 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-}
-if(data74.passwordKey !== undefined){
-let data77 = data74.passwordKey;
-if(typeof data77 === "string"){
-if(func2(data77) > 253){
-const err183 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
-if(vErrors === null){
-vErrors = [err183];
-}
-else {
-vErrors.push(err183);
-}
-errors++;
-}
-if(!pattern20.test(data77)){
-const err184 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-}
-else {
-const err185 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
-if(vErrors === null){
-vErrors = [err185];
-}
-else {
-vErrors.push(err185);
-}
-errors++;
-}
-}
-}
-else {
-const err186 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
-if(vErrors === null){
-vErrors = [err186];
-}
-else {
-vErrors.push(err186);
-}
-errors++;
-}
-}
-}
-else {
-const err187 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
-if(vErrors === null){
-vErrors = [err187];
-}
-else {
-vErrors.push(err187);
-}
-errors++;
-}
-}
-}
-else {
-const err188 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.type,parentSchema:schema11.properties.spec.properties.nodeApi,data:data72};
-if(vErrors === null){
-vErrors = [err188];
-}
-else {
-vErrors.push(err188);
-}
-errors++;
-}
-}
-if(data9.sections !== undefined){
-let data78 = data9.sections;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(Object.keys(data78).length > 64){
-const err189 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema11.properties.spec.properties.sections,data:data78};
-if(vErrors === null){
-vErrors = [err189];
-}
-else {
-vErrors.push(err189);
-}
-errors++;
-}
-for(const key22 in data78){
-const _errs177 = errors;
-const _errs178 = errors;
-const _errs179 = errors;
-if(typeof key22 === "string"){
-if(!pattern34.test(key22)){
-const err190 = {};
-if(vErrors === null){
-vErrors = [err190];
-}
-else {
-vErrors.push(err190);
-}
-errors++;
-}
-}
-var valid33 = _errs179 === errors;
-if(valid33){
-const err191 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema11.properties.spec.properties.sections.propertyNames.not,parentSchema:schema11.properties.spec.properties.sections.propertyNames,data:key22,propertyName:key22};
-if(vErrors === null){
-vErrors = [err191];
-}
-else {
-vErrors.push(err191);
-}
-errors++;
-}
-else {
-errors = _errs178;
-if(vErrors !== null){
-if(_errs178){
-vErrors.length = _errs178;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(typeof key22 === "string"){
-if(func2(key22) > 200){
-const err192 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/propertyNames/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.spec.properties.sections.propertyNames,data:key22,propertyName:key22};
-if(vErrors === null){
-vErrors = [err192];
-}
-else {
-vErrors.push(err192);
-}
-errors++;
-}
-if(!pattern35.test(key22)){
-const err193 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$"+"\"",schema:"^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$",parentSchema:schema11.properties.spec.properties.sections.propertyNames,data:key22,propertyName:key22};
-if(vErrors === null){
-vErrors = [err193];
-}
-else {
-vErrors.push(err193);
-}
-errors++;
-}
-}
-var valid32 = _errs177 === errors;
-if(!valid32){
-const err194 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/propertyNames",keyword:"propertyNames",params:{propertyName: key22},message:"property name must be valid",schema:schema11.properties.spec.properties.sections.propertyNames,parentSchema:schema11.properties.spec.properties.sections,data:data78};
-if(vErrors === null){
-vErrors = [err194];
-}
-else {
-vErrors.push(err194);
-}
-errors++;
-}
-}
-for(const key23 in data78){
-if(!(((((key23 === "chat") || (key23 === "push")) || (key23 === "gms")) || (key23 === "connections")) || (pattern36.test(key23)))){
-let data79 = data78[key23];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-for(const key24 in data79){
-let data80 = data79[key24];
-if(((typeof data80 !== "string") && (!(typeof data80 == "number"))) && (typeof data80 !== "boolean")){
-const err195 = {instancePath:instancePath+"/spec/sections/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/sections/additionalProperties/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.additionalProperties.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.spec.properties.sections.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.spec.properties.sections.additionalProperties.additionalProperties,data:data80};
-if(vErrors === null){
-vErrors = [err195];
-}
-else {
-vErrors.push(err195);
-}
-errors++;
-}
-}
-}
-else {
-const err196 = {instancePath:instancePath+"/spec/sections/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/sections/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.sections.additionalProperties.type,parentSchema:schema11.properties.spec.properties.sections.additionalProperties,data:data79};
-if(vErrors === null){
-vErrors = [err196];
-}
-else {
-vErrors.push(err196);
-}
-errors++;
-}
-}
-}
-if(data78.chat !== undefined){
-const err197 = {instancePath:instancePath+"/spec/sections/chat",schemaPath:"#/properties/spec/properties/sections/properties/chat/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema11.properties.spec.properties.sections.properties.chat.not,parentSchema:schema11.properties.spec.properties.sections.properties.chat,data:data78.chat};
-if(vErrors === null){
-vErrors = [err197];
-}
-else {
-vErrors.push(err197);
-}
-errors++;
-}
-if(data78.push !== undefined){
-const err198 = {instancePath:instancePath+"/spec/sections/push",schemaPath:"#/properties/spec/properties/sections/properties/push/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema11.properties.spec.properties.sections.properties.push.not,parentSchema:schema11.properties.spec.properties.sections.properties.push,data:data78.push};
-if(vErrors === null){
-vErrors = [err198];
-}
-else {
-vErrors.push(err198);
-}
-errors++;
-}
-if(data78.gms !== undefined){
-const err199 = {instancePath:instancePath+"/spec/sections/gms",schemaPath:"#/properties/spec/properties/sections/properties/gms/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema11.properties.spec.properties.sections.properties.gms.not,parentSchema:schema11.properties.spec.properties.sections.properties.gms,data:data78.gms};
-if(vErrors === null){
-vErrors = [err199];
-}
-else {
-vErrors.push(err199);
-}
-errors++;
-}
-if(data78.connections !== undefined){
-const err200 = {instancePath:instancePath+"/spec/sections/connections",schemaPath:"#/properties/spec/properties/sections/properties/connections/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema11.properties.spec.properties.sections.properties.connections.not,parentSchema:schema11.properties.spec.properties.sections.properties.connections,data:data78.connections};
-if(vErrors === null){
-vErrors = [err200];
-}
-else {
-vErrors.push(err200);
-}
-errors++;
-}
-for(const key25 in data78){
-if(pattern36.test(key25)){
-let data85 = data78[key25];
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-for(const key26 in data85){
-if(!(((((key26 === "_agent_timeout_notification_message") || (key26 === "_chat_400_response_on_disconnected")) || (key26 === "_chat_endpoint")) || (key26 === "_client_timeout_notification")) || (key26 === "_provider_name"))){
-let data86 = data85[key26];
-if(((typeof data86 !== "string") && (!(typeof data86 == "number"))) && (typeof data86 !== "boolean")){
-const err201 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].additionalProperties.type,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].additionalProperties,data:data86};
-if(vErrors === null){
-vErrors = [err201];
-}
-else {
-vErrors.push(err201);
-}
-errors++;
-}
-}
-}
-if(data85._agent_timeout_notification_message !== undefined){
-let data87 = data85._agent_timeout_notification_message;
-if((!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))) && (typeof data87 !== "string")){
-const err202 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_agent_timeout_notification_message",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_agent_timeout_notification_message/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._agent_timeout_notification_message.type},message:"must be integer,string",schema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._agent_timeout_notification_message.type,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._agent_timeout_notification_message,data:data87};
-if(vErrors === null){
-vErrors = [err202];
-}
-else {
-vErrors.push(err202);
-}
-errors++;
-}
-if(typeof data87 === "string"){
-if(func2(data87) > 4096){
-const err203 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_agent_timeout_notification_message",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_agent_timeout_notification_message/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters",schema:4096,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._agent_timeout_notification_message,data:data87};
-if(vErrors === null){
-vErrors = [err203];
-}
-else {
-vErrors.push(err203);
-}
-errors++;
-}
-if(!pattern38.test(data87)){
-const err204 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_agent_timeout_notification_message",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_agent_timeout_notification_message/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._agent_timeout_notification_message,data:data87};
-if(vErrors === null){
-vErrors = [err204];
-}
-else {
-vErrors.push(err204);
-}
-errors++;
-}
-}
-}
-if(data85._chat_400_response_on_disconnected !== undefined){
-let data88 = data85._chat_400_response_on_disconnected;
-if(!((((data88 === true) || (data88 === false)) || (data88 === "true")) || (data88 === "false"))){
-const err205 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_chat_400_response_on_disconnected",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_chat_400_response_on_disconnected/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_400_response_on_disconnected.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_400_response_on_disconnected.enum,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_400_response_on_disconnected,data:data88};
-if(vErrors === null){
-vErrors = [err205];
-}
-else {
-vErrors.push(err205);
-}
-errors++;
-}
-}
-if(data85._chat_endpoint !== undefined){
-let data89 = data85._chat_endpoint;
-if((!((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89)))) && (typeof data89 !== "string")){
-const err206 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_chat_endpoint",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_chat_endpoint/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_endpoint.type},message:"must be integer,string",schema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_endpoint.type,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_endpoint,data:data89};
-if(vErrors === null){
-vErrors = [err206];
-}
-else {
-vErrors.push(err206);
-}
-errors++;
-}
-if(typeof data89 === "string"){
-if(func2(data89) > 4096){
-const err207 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_chat_endpoint",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_chat_endpoint/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters",schema:4096,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_endpoint,data:data89};
-if(vErrors === null){
-vErrors = [err207];
-}
-else {
-vErrors.push(err207);
-}
-errors++;
-}
-if(!pattern38.test(data89)){
-const err208 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_chat_endpoint",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_chat_endpoint/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_endpoint,data:data89};
-if(vErrors === null){
-vErrors = [err208];
-}
-else {
-vErrors.push(err208);
-}
-errors++;
-}
-}
-}
-if(data85._client_timeout_notification !== undefined){
-let data90 = data85._client_timeout_notification;
-if((!((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90)))) && (typeof data90 !== "string")){
-const err209 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_client_timeout_notification",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_client_timeout_notification/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._client_timeout_notification.type},message:"must be integer,string",schema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._client_timeout_notification.type,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._client_timeout_notification,data:data90};
-if(vErrors === null){
-vErrors = [err209];
-}
-else {
-vErrors.push(err209);
-}
-errors++;
-}
-if(typeof data90 == "number"){
-if(data90 < 1 || isNaN(data90)){
-const err210 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_client_timeout_notification",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_client_timeout_notification/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._client_timeout_notification,data:data90};
-if(vErrors === null){
-vErrors = [err210];
-}
-else {
-vErrors.push(err210);
-}
-errors++;
-}
-}
-if(typeof data90 === "string"){
-if(!pattern7.test(data90)){
-const err211 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_client_timeout_notification",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_client_timeout_notification/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\"",schema:"^-?[0-9]{1,18}$",parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._client_timeout_notification,data:data90};
-if(vErrors === null){
-vErrors = [err211];
-}
-else {
-vErrors.push(err211);
-}
-errors++;
-}
-}
-}
-if(data85._provider_name !== undefined){
-let data91 = data85._provider_name;
-if((!((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91)))) && (typeof data91 !== "string")){
-const err212 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_provider_name",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_provider_name/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._provider_name.type},message:"must be integer,string",schema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._provider_name.type,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._provider_name,data:data91};
-if(vErrors === null){
-vErrors = [err212];
-}
-else {
-vErrors.push(err212);
-}
-errors++;
-}
-if(typeof data91 === "string"){
-if(func2(data91) > 4096){
-const err213 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_provider_name",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_provider_name/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters",schema:4096,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._provider_name,data:data91};
-if(vErrors === null){
-vErrors = [err213];
-}
-else {
-vErrors.push(err213);
-}
-errors++;
-}
-if(!pattern38.test(data91)){
-const err214 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_provider_name",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_provider_name/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._provider_name,data:data91};
-if(vErrors === null){
-vErrors = [err214];
-}
-else {
-vErrors.push(err214);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err215 = {instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.sections.patternProperties["^service\\."].type,parentSchema:schema11.properties.spec.properties.sections.patternProperties["^service\\."],data:data85};
-if(vErrors === null){
-vErrors = [err215];
-}
-else {
-vErrors.push(err215);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err216 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.sections.type,parentSchema:schema11.properties.spec.properties.sections,data:data78};
-if(vErrors === null){
-vErrors = [err216];
-}
-else {
-vErrors.push(err216);
-}
-errors++;
-}
-}
-}
-else {
-const err217 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.type,parentSchema:schema11.properties.spec,data:data9};
-if(vErrors === null){
-vErrors = [err217];
-}
-else {
-vErrors.push(err217);
-}
-errors++;
-}
-}
-if(data.status !== undefined){
-let data92 = data.status;
-if(!(data92 && typeof data92 == "object" && !Array.isArray(data92))){
-const err218 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.status.type,parentSchema:schema11.properties.status,data:data92};
-if(vErrors === null){
-vErrors = [err218];
-}
-else {
-vErrors.push(err218);
-}
-errors++;
-}
-}
-}
-else {
-const err219 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
-if(vErrors === null){
-vErrors = [err219];
-}
-else {
-vErrors.push(err219);
 }
 errors++;
 }
@@ -2744,7 +2169,8 @@ return errors === 0;
 
 export const PushProvider = validate11;
 const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/pushprovider.schema.json","title":"PushProvider","description":"PushProvider is a push notification provider (FCM, Apple or custom HTTP): one [push.provider.<name>] section of GMS, selected by clients with push_notification_provider.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"PushProvider"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9]{1,32}$","description":"PushProvider name must be short (at most 32 characters) and letters and digits only: it becomes the GMS section [push.provider.<name>] and the push_notification_provider value clients send"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"A push notification provider: one [push.provider.<name>] section of GMS.","type":"object","required":["type"],"properties":{"type":{"description":"Provider type. One of fcm, apple, customhttp.","type":"string","enum":["fcm","apple","customhttp"]},"fcm":{"description":"Firebase Cloud Messaging (type fcm; GMS 8.5.114+ for Chat V2 CometD).","type":"object","required":["apiKeySecretRef"],"properties":{"apiKeySecretRef":{"description":"Secret key holding the FCM API key (fcm.apiKey).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false},"debugApiKeySecretRef":{"description":"Secret key holding the API key used when clients ask for debug push (debug.fcm.apiKey).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false},"apple":{"description":"Apple Push Notification service (type apple).","type":"object","required":["keystoreSecretRef","keystorePasswordSecretRef"],"properties":{"keystoreSecretRef":{"description":"Secret key holding the keystore (apple.keystore).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false},"keystorePasswordSecretRef":{"description":"Secret key holding the keystore password (apple.keystorePassword).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false},"customhttp":{"description":"Custom HTTP notifications (type customhttp): GMS POSTs JSON {deviceId, message}.","type":"object","required":["url"],"properties":{"url":{"description":"customhttp.url","type":"string","pattern":"^https?://[^\\s]+$","maxLength":2048},"debugUrl":{"description":"debug.customhttp.url: used when clients ask for debug push.","type":"string","pattern":"^https?://[^\\s]+$","maxLength":2048}},"additionalProperties":false},"events":{"description":"Per-event notification texts (seed: \"Push Notification Events\"), e.g. for other languages than English. Rendered as <type>.<Event>.title / body keys of the provider section (a gms-operator convention; see docs/options.md).","type":"object","properties":{"ParticipantJoined":{"description":"Texts of the ParticipantJoined push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat participants changed\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"%s joined chat\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"ParticipantLeft":{"description":"Texts of the ParticipantLeft push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat participants changed\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"%s left chat\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"Message":{"description":"Texts of the Message push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s sent new message\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: The message sent by the participant.","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"PushUrl":{"description":"Texts of the PushUrl push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s suggests Web page\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: URL pushed by the participant.","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"FileUploaded":{"description":"Texts of the FileUploaded push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s suggests to download file\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Open app for more info\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"IdleAlert":{"description":"Texts of the IdleAlert push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat will close soon\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Please use app if you want to continue\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"IdleClose":{"description":"Texts of the IdleClose push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat is over\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Your chat session was ended due to inactivity\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false,"allOf":[{"if":{"type":"object","properties":{"type":{"const":"fcm"}},"required":["type"]},"then":{"type":"object","required":["fcm"],"properties":{"apple":{"not":{}},"customhttp":{"not":{}}}}},{"if":{"type":"object","properties":{"type":{"const":"apple"}},"required":["type"]},"then":{"type":"object","required":["apple"],"properties":{"fcm":{"not":{}},"customhttp":{"not":{}}}}},{"if":{"type":"object","properties":{"type":{"const":"customhttp"}},"required":["type"]},"then":{"type":"object","required":["customhttp"],"properties":{"fcm":{"not":{}},"apple":{"not":{}}}}}]},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
-const pattern52 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern37 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern39 = new RegExp("^[^\\r\\n\\x00]*$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://gms.chatops.io/schemas/pushprovider.schema.json" */;
@@ -2865,7 +2291,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern17.test(data3)){
+if(!pattern10.test(data3)){
 const err10 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,32}$"+"\"",schema:"^[A-Za-z0-9]{1,32}$",parentSchema:schema12.properties.metadata.properties.name,data:data3};
 if(vErrors === null){
 vErrors = [err10];
@@ -3448,7 +2874,7 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(!pattern19.test(data22)){
+if(!pattern12.test(data22)){
 const err55 = {instancePath:instancePath+"/spec/fcm/apiKeySecretRef/name",schemaPath:"#/properties/spec/properties/fcm/properties/apiKeySecretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema12.properties.spec.properties.fcm.properties.apiKeySecretRef.properties.name,data:data22};
 if(vErrors === null){
 vErrors = [err55];
@@ -3483,7 +2909,7 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(!pattern20.test(data23)){
+if(!pattern13.test(data23)){
 const err58 = {instancePath:instancePath+"/spec/fcm/apiKeySecretRef/key",schemaPath:"#/properties/spec/properties/fcm/properties/apiKeySecretRef/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema12.properties.spec.properties.fcm.properties.apiKeySecretRef.properties.key,data:data23};
 if(vErrors === null){
 vErrors = [err58];
@@ -3575,7 +3001,7 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(!pattern19.test(data25)){
+if(!pattern12.test(data25)){
 const err66 = {instancePath:instancePath+"/spec/fcm/debugApiKeySecretRef/name",schemaPath:"#/properties/spec/properties/fcm/properties/debugApiKeySecretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema12.properties.spec.properties.fcm.properties.debugApiKeySecretRef.properties.name,data:data25};
 if(vErrors === null){
 vErrors = [err66];
@@ -3610,7 +3036,7 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!pattern20.test(data26)){
+if(!pattern13.test(data26)){
 const err69 = {instancePath:instancePath+"/spec/fcm/debugApiKeySecretRef/key",schemaPath:"#/properties/spec/properties/fcm/properties/debugApiKeySecretRef/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema12.properties.spec.properties.fcm.properties.debugApiKeySecretRef.properties.key,data:data26};
 if(vErrors === null){
 vErrors = [err69];
@@ -3749,7 +3175,7 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(!pattern19.test(data29)){
+if(!pattern12.test(data29)){
 const err81 = {instancePath:instancePath+"/spec/apple/keystoreSecretRef/name",schemaPath:"#/properties/spec/properties/apple/properties/keystoreSecretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema12.properties.spec.properties.apple.properties.keystoreSecretRef.properties.name,data:data29};
 if(vErrors === null){
 vErrors = [err81];
@@ -3784,7 +3210,7 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(!pattern20.test(data30)){
+if(!pattern13.test(data30)){
 const err84 = {instancePath:instancePath+"/spec/apple/keystoreSecretRef/key",schemaPath:"#/properties/spec/properties/apple/properties/keystoreSecretRef/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema12.properties.spec.properties.apple.properties.keystoreSecretRef.properties.key,data:data30};
 if(vErrors === null){
 vErrors = [err84];
@@ -3876,7 +3302,7 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(!pattern19.test(data32)){
+if(!pattern12.test(data32)){
 const err92 = {instancePath:instancePath+"/spec/apple/keystorePasswordSecretRef/name",schemaPath:"#/properties/spec/properties/apple/properties/keystorePasswordSecretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema12.properties.spec.properties.apple.properties.keystorePasswordSecretRef.properties.name,data:data32};
 if(vErrors === null){
 vErrors = [err92];
@@ -3911,7 +3337,7 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(!pattern20.test(data33)){
+if(!pattern13.test(data33)){
 const err95 = {instancePath:instancePath+"/spec/apple/keystorePasswordSecretRef/key",schemaPath:"#/properties/spec/properties/apple/properties/keystorePasswordSecretRef/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema12.properties.spec.properties.apple.properties.keystorePasswordSecretRef.properties.key,data:data33};
 if(vErrors === null){
 vErrors = [err95];
@@ -3995,7 +3421,7 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!pattern52.test(data35)){
+if(!pattern37.test(data35)){
 const err102 = {instancePath:instancePath+"/spec/customhttp/url",schemaPath:"#/properties/spec/properties/customhttp/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema12.properties.spec.properties.customhttp.properties.url,data:data35};
 if(vErrors === null){
 vErrors = [err102];
@@ -4030,7 +3456,7 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(!pattern52.test(data36)){
+if(!pattern37.test(data36)){
 const err105 = {instancePath:instancePath+"/spec/customhttp/debugUrl",schemaPath:"#/properties/spec/properties/customhttp/properties/debugUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema12.properties.spec.properties.customhttp.properties.debugUrl,data:data36};
 if(vErrors === null){
 vErrors = [err105];
@@ -4107,7 +3533,7 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(!pattern38.test(data39)){
+if(!pattern39.test(data39)){
 const err111 = {instancePath:instancePath+"/spec/events/ParticipantJoined/title",schemaPath:"#/properties/spec/properties/events/properties/ParticipantJoined/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.ParticipantJoined.properties.title,data:data39};
 if(vErrors === null){
 vErrors = [err111];
@@ -4142,7 +3568,7 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(!pattern38.test(data40)){
+if(!pattern39.test(data40)){
 const err114 = {instancePath:instancePath+"/spec/events/ParticipantJoined/body",schemaPath:"#/properties/spec/properties/events/properties/ParticipantJoined/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.ParticipantJoined.properties.body,data:data40};
 if(vErrors === null){
 vErrors = [err114];
@@ -4204,7 +3630,7 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(!pattern38.test(data42)){
+if(!pattern39.test(data42)){
 const err119 = {instancePath:instancePath+"/spec/events/ParticipantLeft/title",schemaPath:"#/properties/spec/properties/events/properties/ParticipantLeft/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.ParticipantLeft.properties.title,data:data42};
 if(vErrors === null){
 vErrors = [err119];
@@ -4239,7 +3665,7 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(!pattern38.test(data43)){
+if(!pattern39.test(data43)){
 const err122 = {instancePath:instancePath+"/spec/events/ParticipantLeft/body",schemaPath:"#/properties/spec/properties/events/properties/ParticipantLeft/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.ParticipantLeft.properties.body,data:data43};
 if(vErrors === null){
 vErrors = [err122];
@@ -4301,7 +3727,7 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(!pattern38.test(data45)){
+if(!pattern39.test(data45)){
 const err127 = {instancePath:instancePath+"/spec/events/Message/title",schemaPath:"#/properties/spec/properties/events/properties/Message/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.Message.properties.title,data:data45};
 if(vErrors === null){
 vErrors = [err127];
@@ -4336,7 +3762,7 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(!pattern38.test(data46)){
+if(!pattern39.test(data46)){
 const err130 = {instancePath:instancePath+"/spec/events/Message/body",schemaPath:"#/properties/spec/properties/events/properties/Message/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.Message.properties.body,data:data46};
 if(vErrors === null){
 vErrors = [err130];
@@ -4398,7 +3824,7 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(!pattern38.test(data48)){
+if(!pattern39.test(data48)){
 const err135 = {instancePath:instancePath+"/spec/events/PushUrl/title",schemaPath:"#/properties/spec/properties/events/properties/PushUrl/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.PushUrl.properties.title,data:data48};
 if(vErrors === null){
 vErrors = [err135];
@@ -4433,7 +3859,7 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(!pattern38.test(data49)){
+if(!pattern39.test(data49)){
 const err138 = {instancePath:instancePath+"/spec/events/PushUrl/body",schemaPath:"#/properties/spec/properties/events/properties/PushUrl/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.PushUrl.properties.body,data:data49};
 if(vErrors === null){
 vErrors = [err138];
@@ -4495,7 +3921,7 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(!pattern38.test(data51)){
+if(!pattern39.test(data51)){
 const err143 = {instancePath:instancePath+"/spec/events/FileUploaded/title",schemaPath:"#/properties/spec/properties/events/properties/FileUploaded/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.FileUploaded.properties.title,data:data51};
 if(vErrors === null){
 vErrors = [err143];
@@ -4530,7 +3956,7 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(!pattern38.test(data52)){
+if(!pattern39.test(data52)){
 const err146 = {instancePath:instancePath+"/spec/events/FileUploaded/body",schemaPath:"#/properties/spec/properties/events/properties/FileUploaded/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.FileUploaded.properties.body,data:data52};
 if(vErrors === null){
 vErrors = [err146];
@@ -4592,7 +4018,7 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(!pattern38.test(data54)){
+if(!pattern39.test(data54)){
 const err151 = {instancePath:instancePath+"/spec/events/IdleAlert/title",schemaPath:"#/properties/spec/properties/events/properties/IdleAlert/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.IdleAlert.properties.title,data:data54};
 if(vErrors === null){
 vErrors = [err151];
@@ -4627,7 +4053,7 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(!pattern38.test(data55)){
+if(!pattern39.test(data55)){
 const err154 = {instancePath:instancePath+"/spec/events/IdleAlert/body",schemaPath:"#/properties/spec/properties/events/properties/IdleAlert/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.IdleAlert.properties.body,data:data55};
 if(vErrors === null){
 vErrors = [err154];
@@ -4689,7 +4115,7 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(!pattern38.test(data57)){
+if(!pattern39.test(data57)){
 const err159 = {instancePath:instancePath+"/spec/events/IdleClose/title",schemaPath:"#/properties/spec/properties/events/properties/IdleClose/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.IdleClose.properties.title,data:data57};
 if(vErrors === null){
 vErrors = [err159];
@@ -4724,7 +4150,7 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(!pattern38.test(data58)){
+if(!pattern39.test(data58)){
 const err162 = {instancePath:instancePath+"/spec/events/IdleClose/body",schemaPath:"#/properties/spec/properties/events/properties/IdleClose/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.IdleClose.properties.body,data:data58};
 if(vErrors === null){
 vErrors = [err162];

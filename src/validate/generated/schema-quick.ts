@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const ChatService = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"description":"[gms] section: node-wide, cross-service GMS options (outgoing HTTP timeouts and connection pools, proxy auto-configuration, http.ssl_trust_all for HTTPS push receivers whose certificate is not imported).","type":"object","properties":{"http.connection_timeout":{"description":"Connection timeout of outgoing HTTP requests, in seconds. GMS option http.connection_timeout in [gms]. Default: 10. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.max_connections_per_route":{"description":"Maximum outgoing HTTP connections per route. GMS option http.max_connections_per_route in [gms]. Default: 20. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.max_connections_total":{"description":"Maximum outgoing HTTP connections in total. GMS option http.max_connections_total in [gms]. Default: 100. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.proxy-auto-config-file":{"description":"URL of the proxy auto-configuration (PAC) file for outgoing HTTP requests. GMS option http.proxy-auto-config-file in [gms]. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":"string","pattern":"^(https?://[^\\s]+)?$","maxLength":2048},"http.proxy-cache-size":{"description":"Size of the proxy look-up cache (proxy auto-configuration). GMS option http.proxy-cache-size in [gms]. Default: 32. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.proxy-ttl":{"description":"Time to live of cached proxy look-ups (proxy auto-configuration). GMS option http.proxy-ttl in [gms]. Default: 5. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.socket_timeout":{"description":"Socket (read) timeout of outgoing HTTP requests, in seconds. GMS option http.socket_timeout in [gms]. Default: 10. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$"},"http.ssl_trust_all":{"description":"Trust every HTTPS server certificate on outgoing requests (e.g. customhttp.url over HTTPS without importing the certificate into the Java cacerts). GMS option http.ssl_trust_all in [gms]. Takes effect after restart. UNVERIFIED: referenced by S2 only: default and when changes take effect are unknown. Source: https://docs.genesys.com/Documentation/GMS/8.5.2/API/PushNotificationService","enum":[true,false,"true","false"]},"http.use_lax_redirect_strategy":{"description":"Follow HTTP redirects of outgoing requests with a lax redirect strategy. GMS option http.use_lax_redirect_strategy in [gms]. Default: true. Takes effect immediately. Introduced in GMS 8.5.002.02. Source: https://docs.genesys.com/Documentation/GMS/8.5.0/Deployment/ConfigurationOptions","enum":[true,false,"true","false"]}},"additionalProperties":{"description":"An option the catalog does not know (reported as a warning; restart-required).","type":["string","number","boolean"]}}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"description":"Other GMS sections, by section name: [log], [server], [service.<name>] and any section the option catalog does not know yet, each a map of option names to values (rendered as GMS strings; unknown options are warnings and restart-required). Not for sections with a dedicated field: [chat] (spec.chat), [chat.<service>] (spec.options of the ChatService whose serviceName is <service>), [push] (spec.push), [push.provider.<name>] (a PushProvider <name> listed in spec.push.providers), [gms] (spec.gms.options), [connections] (spec.chatServer.endpoints). At most 64 sections.","type":"object","maxProperties":64,"additionalProperties":{"description":"The options of one section: option name -> value (YAML boolean, number or string).","type":"object","additionalProperties":{"description":"An option value (rendered as a GMS string).","type":["string","number","boolean"]}},"propertyNames":{"pattern":"^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$","maxLength":200,"not":{"pattern":"^(chat\\.|push\\.provider\\.)"}},"properties":{"chat":{"description":"Not allowed: [chat] is written from spec.chat, not spec.sections.","not":{}},"push":{"description":"Not allowed: [push] is written from spec.push (enabled, defaultProvider, options), not spec.sections.","not":{}},"gms":{"description":"Not allowed: [gms] is written from spec.gms.options, not spec.sections.","not":{}},"connections":{"description":"Not allowed: [connections] is written from spec.chatServer.endpoints, not spec.sections.","not":{}}},"patternProperties":{"^service\\.":{"description":"[service.<name>] section: options of a GMS service (e.g. _chat_endpoint).","type":"object","properties":{"_agent_timeout_notification_message":{"description":"Message sent to the agent when the customer's CometD channel is down and a new agent message arrives (e.g. \"Customer is not online\"). GMS option _agent_timeout_notification_message in [chat.<service>], [service.<name>]. Default: (empty). Takes effect immediately. Source: https://docs.genesys.com/Documentation/Options/latest/GMS/GMSServices-no_category","type":["integer","string"],"pattern":"^[^\\r\\n\\x00]*$","maxLength":4096},"_chat_400_response_on_disconnected":{"description":"If true, refresh returns 400 instead of 200 once the agent has left the chat. GMS option _chat_400_response_on_disconnected in [chat.<service>], [service.<name>]. Default: false. Takes effect immediately. Source: https://docs.genesys.com/Documentation/Options/latest/GMS/GMSServices-no_category","enum":[true,false,"true","false"]},"_chat_endpoint":{"description":"Chat Server endpoint for this chat service, in the format of default_chat_endpoint (<tenant_name>:<chat_endpoint>); overrides [chat] default_chat_endpoint. GMS option _chat_endpoint in [chat.<service>], [service.<name>]. Default: gms_builtin. Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.2/Deployment/ConfiguringChatSupport","type":["integer","string"],"pattern":"^[^\\r\\n\\x00]*$","maxLength":4096},"_client_timeout_notification":{"description":"Delay, in seconds, before the first push notification is sent while the client application is disconnected. GMS option _client_timeout_notification in [chat.<service>], [service.<name>]. Default: 90. Range: 1..inf seconds. Takes effect immediately. Source: https://docs.genesys.com/Documentation/Options/latest/GMS/GMSServices-no_category","type":["integer","string"],"pattern":"^-?[0-9]{1,18}$","minimum":1},"_provider_name":{"description":"Name of the notification provider. This is used for push notifications. GMS option _provider_name in [service.<name>]. Default: (empty). Takes effect immediately. Source: https://docs.genesys.com/Documentation/GMS/8.5.2/API/PushNotificationService","type":["integer","string"],"pattern":"^[^\\r\\n\\x00]*$","maxLength":4096}},"additionalProperties":{"description":"An option the catalog does not know (reported as a warning; restart-required).","type":["string","number","boolean"]}}}}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func5 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -17,18 +17,12 @@ const pattern2 = new RegExp("^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$", "u
 const pattern3 = new RegExp("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$", "u");
 const pattern4 = new RegExp("^[^\\s]+$", "u");
 const pattern5 = new RegExp("^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$", "u");
-const pattern7 = new RegExp("^-?[0-9]{1,18}$", "u");
-const pattern10 = new RegExp("^(https?://[^\\s]+)?$", "u");
-const pattern16 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$", "u");
-const pattern17 = new RegExp("^[A-Za-z0-9]{1,32}$", "u");
-const pattern19 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
-const pattern20 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
-const pattern24 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,63}$", "u");
-const pattern29 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
-const pattern34 = new RegExp("^(chat\\.|push\\.provider\\.)", "u");
-const pattern35 = new RegExp("^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$", "u");
-const pattern36 = new RegExp("^service\\.", "u");
-const pattern38 = new RegExp("^[^\\r\\n\\x00]*$", "u");
+const pattern9 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$", "u");
+const pattern10 = new RegExp("^[A-Za-z0-9]{1,32}$", "u");
+const pattern12 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
+const pattern13 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const pattern17 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,63}$", "u");
+const pattern22 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://gms.chatops.io/schemas/chatservice.schema.json" */;
@@ -484,216 +478,9 @@ if(valid5){
 if(data11.options !== undefined){
 let data21 = data11.options;
 const _errs49 = errors;
-if(errors === _errs49){
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-const _errs51 = errors;
-for(const key8 in data21){
-if(!(func5.call(schema11.properties.spec.properties.gms.properties.options.properties, key8))){
-let data22 = data21[key8];
-const _errs52 = errors;
-if(((typeof data22 !== "string") && (!(typeof data22 == "number"))) && (typeof data22 !== "boolean")){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/gms/properties/options/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.additionalProperties.type},message:"must be string,number,boolean"}];
-return false;
-}
-var valid9 = _errs52 === errors;
-if(!valid9){
-break;
-}
-}
-}
-if(_errs51 === errors){
-if(data21["http.connection_timeout"] !== undefined){
-let data23 = data21["http.connection_timeout"];
-const _errs54 = errors;
-if((!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))) && (typeof data23 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.connection_timeout",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.connection_timeout/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.connection_timeout"].type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs54){
-if(typeof data23 === "string"){
-if(!pattern7.test(data23)){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.connection_timeout",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.connection_timeout/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\""}];
-return false;
-}
-}
-}
-var valid10 = _errs54 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21["http.max_connections_per_route"] !== undefined){
-let data24 = data21["http.max_connections_per_route"];
-const _errs56 = errors;
-if((!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))) && (typeof data24 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.max_connections_per_route",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.max_connections_per_route/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_per_route"].type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs56){
-if(typeof data24 === "string"){
-if(!pattern7.test(data24)){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.max_connections_per_route",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.max_connections_per_route/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\""}];
-return false;
-}
-}
-}
-var valid10 = _errs56 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21["http.max_connections_total"] !== undefined){
-let data25 = data21["http.max_connections_total"];
-const _errs58 = errors;
-if((!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))) && (typeof data25 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.max_connections_total",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.max_connections_total/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.max_connections_total"].type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs58){
-if(typeof data25 === "string"){
-if(!pattern7.test(data25)){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.max_connections_total",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.max_connections_total/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\""}];
-return false;
-}
-}
-}
-var valid10 = _errs58 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21["http.proxy-auto-config-file"] !== undefined){
-let data26 = data21["http.proxy-auto-config-file"];
-const _errs60 = errors;
-if(errors === _errs60){
-if(typeof data26 === "string"){
-if(func2(data26) > 2048){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.proxy-auto-config-file",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-auto-config-file/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"}];
-return false;
-}
-else {
-if(!pattern10.test(data26)){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.proxy-auto-config-file",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-auto-config-file/pattern",keyword:"pattern",params:{pattern: "^(https?://[^\\s]+)?$"},message:"must match pattern \""+"^(https?://[^\\s]+)?$"+"\""}];
-return false;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.proxy-auto-config-file",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-auto-config-file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs60 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21["http.proxy-cache-size"] !== undefined){
-let data27 = data21["http.proxy-cache-size"];
-const _errs62 = errors;
-if((!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))) && (typeof data27 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.proxy-cache-size",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-cache-size/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-cache-size"].type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs62){
-if(typeof data27 === "string"){
-if(!pattern7.test(data27)){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.proxy-cache-size",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-cache-size/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\""}];
-return false;
-}
-}
-}
-var valid10 = _errs62 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21["http.proxy-ttl"] !== undefined){
-let data28 = data21["http.proxy-ttl"];
-const _errs64 = errors;
-if((!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))) && (typeof data28 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.proxy-ttl",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-ttl/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.proxy-ttl"].type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs64){
-if(typeof data28 === "string"){
-if(!pattern7.test(data28)){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.proxy-ttl",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.proxy-ttl/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\""}];
-return false;
-}
-}
-}
-var valid10 = _errs64 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21["http.socket_timeout"] !== undefined){
-let data29 = data21["http.socket_timeout"];
-const _errs66 = errors;
-if((!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))) && (typeof data29 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.socket_timeout",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.socket_timeout/type",keyword:"type",params:{type: schema11.properties.spec.properties.gms.properties.options.properties["http.socket_timeout"].type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs66){
-if(typeof data29 === "string"){
-if(!pattern7.test(data29)){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.socket_timeout",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.socket_timeout/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\""}];
-return false;
-}
-}
-}
-var valid10 = _errs66 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21["http.ssl_trust_all"] !== undefined){
-let data30 = data21["http.ssl_trust_all"];
-const _errs68 = errors;
-if(!((((data30 === true) || (data30 === false)) || (data30 === "true")) || (data30 === "false"))){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.ssl_trust_all",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.ssl_trust_all/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.gms.properties.options.properties["http.ssl_trust_all"].enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid10 = _errs68 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21["http.use_lax_redirect_strategy"] !== undefined){
-let data31 = data21["http.use_lax_redirect_strategy"];
-const _errs69 = errors;
-if(!((((data31 === true) || (data31 === false)) || (data31 === "true")) || (data31 === "false"))){
-validate10.errors = [{instancePath:instancePath+"/spec/gms/options/http.use_lax_redirect_strategy",schemaPath:"#/properties/spec/properties/gms/properties/options/properties/http.use_lax_redirect_strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.gms.properties.options.properties["http.use_lax_redirect_strategy"].enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid10 = _errs69 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
+if(!(data21 && typeof data21 == "object" && !Array.isArray(data21))){
 validate10.errors = [{instancePath:instancePath+"/spec/gms/options",schemaPath:"#/properties/spec/properties/gms/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
-}
 }
 var valid5 = _errs49 === errors;
 }
@@ -720,31 +507,31 @@ var valid4 = true;
 }
 if(valid4){
 if(data9.chatServer !== undefined){
-let data32 = data9.chatServer;
-const _errs70 = errors;
-if(errors === _errs70){
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let data22 = data9.chatServer;
+const _errs51 = errors;
+if(errors === _errs51){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
 let missing4;
-if(((data32.version === undefined) && (missing4 = "version")) || ((data32.endpoints === undefined) && (missing4 = "endpoints"))){
+if(((data22.version === undefined) && (missing4 = "version")) || ((data22.endpoints === undefined) && (missing4 = "endpoints"))){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs72 = errors;
-for(const key9 in data32){
-if(!((key9 === "version") || (key9 === "endpoints"))){
-validate10.errors = [{instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
+const _errs53 = errors;
+for(const key8 in data22){
+if(!((key8 === "version") || (key8 === "endpoints"))){
+validate10.errors = [{instancePath:instancePath+"/spec/chatServer",schemaPath:"#/properties/spec/properties/chatServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs72 === errors){
-if(data32.version !== undefined){
-let data33 = data32.version;
-const _errs73 = errors;
-if(errors === _errs73){
-if(typeof data33 === "string"){
-if(!pattern3.test(data33)){
+if(_errs53 === errors){
+if(data22.version !== undefined){
+let data23 = data22.version;
+const _errs54 = errors;
+if(errors === _errs54){
+if(typeof data23 === "string"){
+if(!pattern3.test(data23)){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/version",schemaPath:"#/properties/spec/properties/chatServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"+"\""}];
 return false;
 }
@@ -754,60 +541,60 @@ validate10.errors = [{instancePath:instancePath+"/spec/chatServer/version",schem
 return false;
 }
 }
-var valid11 = _errs73 === errors;
+var valid9 = _errs54 === errors;
 }
 else {
-var valid11 = true;
+var valid9 = true;
 }
-if(valid11){
-if(data32.endpoints !== undefined){
-let data34 = data32.endpoints;
-const _errs75 = errors;
-if(errors === _errs75){
-if(Array.isArray(data34)){
-if(data34.length > 64){
+if(valid9){
+if(data22.endpoints !== undefined){
+let data24 = data22.endpoints;
+const _errs56 = errors;
+if(errors === _errs56){
+if(Array.isArray(data24)){
+if(data24.length > 64){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items"}];
 return false;
 }
 else {
-if(data34.length < 1){
+if(data24.length < 1){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-var valid12 = true;
-const len0 = data34.length;
+var valid10 = true;
+const len0 = data24.length;
 for(let i0=0; i0<len0; i0++){
-let data35 = data34[i0];
-const _errs77 = errors;
-if(errors === _errs77){
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+let data25 = data24[i0];
+const _errs58 = errors;
+if(errors === _errs58){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing5;
-if((((data35.name === undefined) && (missing5 = "name")) || ((data35.host === undefined) && (missing5 = "host"))) || ((data35.port === undefined) && (missing5 = "port"))){
+if((((data25.name === undefined) && (missing5 = "name")) || ((data25.host === undefined) && (missing5 = "host"))) || ((data25.port === undefined) && (missing5 = "port"))){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
-const _errs79 = errors;
-for(const key10 in data35){
-if(!(((key10 === "name") || (key10 === "host")) || (key10 === "port"))){
-validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+const _errs60 = errors;
+for(const key9 in data25){
+if(!(((key9 === "name") || (key9 === "host")) || (key9 === "port"))){
+validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0,schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs79 === errors){
-if(data35.name !== undefined){
-let data36 = data35.name;
-const _errs80 = errors;
-if(errors === _errs80){
-if(typeof data36 === "string"){
-if(func2(data36) > 63){
+if(_errs60 === errors){
+if(data25.name !== undefined){
+let data26 = data25.name;
+const _errs61 = errors;
+if(errors === _errs61){
+if(typeof data26 === "string"){
+if(func2(data26) > 63){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/name",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"}];
 return false;
 }
 else {
-if(!pattern2.test(data36)){
+if(!pattern2.test(data26)){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/name",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$"+"\""}];
 return false;
 }
@@ -818,23 +605,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + 
 return false;
 }
 }
-var valid13 = _errs80 === errors;
+var valid11 = _errs61 === errors;
 }
 else {
-var valid13 = true;
+var valid11 = true;
 }
-if(valid13){
-if(data35.host !== undefined){
-let data37 = data35.host;
-const _errs82 = errors;
-if(errors === _errs82){
-if(typeof data37 === "string"){
-if(func2(data37) > 253){
+if(valid11){
+if(data25.host !== undefined){
+let data27 = data25.host;
+const _errs63 = errors;
+if(errors === _errs63){
+if(typeof data27 === "string"){
+if(func2(data27) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/host",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern16.test(data37)){
+if(!pattern9.test(data27)){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/host",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -845,37 +632,37 @@ validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + 
 return false;
 }
 }
-var valid13 = _errs82 === errors;
+var valid11 = _errs63 === errors;
 }
 else {
-var valid13 = true;
+var valid11 = true;
 }
-if(valid13){
-if(data35.port !== undefined){
-let data38 = data35.port;
-const _errs84 = errors;
-if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+if(valid11){
+if(data25.port !== undefined){
+let data28 = data25.port;
+const _errs65 = errors;
+if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs84){
-if(typeof data38 == "number"){
-if(data38 > 65535 || isNaN(data38)){
+if(errors === _errs65){
+if(typeof data28 == "number"){
+if(data28 > 65535 || isNaN(data28)){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"}];
 return false;
 }
 else {
-if(data38 < 1 || isNaN(data38)){
+if(data28 < 1 || isNaN(data28)){
 validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + i0+"/port",schemaPath:"#/properties/spec/properties/chatServer/properties/endpoints/items/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
 }
-var valid13 = _errs84 === errors;
+var valid11 = _errs65 === errors;
 }
 else {
-var valid13 = true;
+var valid11 = true;
 }
 }
 }
@@ -887,8 +674,8 @@ validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints/" + 
 return false;
 }
 }
-var valid12 = _errs77 === errors;
-if(!valid12){
+var valid10 = _errs58 === errors;
+if(!valid10){
 break;
 }
 }
@@ -900,10 +687,10 @@ validate10.errors = [{instancePath:instancePath+"/spec/chatServer/endpoints",sch
 return false;
 }
 }
-var valid11 = _errs75 === errors;
+var valid9 = _errs56 === errors;
 }
 else {
-var valid11 = true;
+var valid9 = true;
 }
 }
 }
@@ -914,82 +701,82 @@ validate10.errors = [{instancePath:instancePath+"/spec/chatServer",schemaPath:"#
 return false;
 }
 }
-var valid4 = _errs70 === errors;
+var valid4 = _errs51 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.chat !== undefined){
-let data39 = data9.chat;
-const _errs86 = errors;
-if(!(data39 && typeof data39 == "object" && !Array.isArray(data39))){
+let data29 = data9.chat;
+const _errs67 = errors;
+if(!(data29 && typeof data29 == "object" && !Array.isArray(data29))){
 validate10.errors = [{instancePath:instancePath+"/spec/chat",schemaPath:"#/properties/spec/properties/chat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid4 = _errs86 === errors;
+var valid4 = _errs67 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.options !== undefined){
-let data40 = data9.options;
-const _errs88 = errors;
-if(!(data40 && typeof data40 == "object" && !Array.isArray(data40))){
+let data30 = data9.options;
+const _errs69 = errors;
+if(!(data30 && typeof data30 == "object" && !Array.isArray(data30))){
 validate10.errors = [{instancePath:instancePath+"/spec/options",schemaPath:"#/properties/spec/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid4 = _errs88 === errors;
+var valid4 = _errs69 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.push !== undefined){
-let data41 = data9.push;
-const _errs90 = errors;
-if(errors === _errs90){
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-const _errs92 = errors;
-for(const key11 in data41){
-if(!((((key11 === "enabled") || (key11 === "defaultProvider")) || (key11 === "providers")) || (key11 === "options"))){
-validate10.errors = [{instancePath:instancePath+"/spec/push",schemaPath:"#/properties/spec/properties/push/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+let data31 = data9.push;
+const _errs71 = errors;
+if(errors === _errs71){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+const _errs73 = errors;
+for(const key10 in data31){
+if(!((((key10 === "enabled") || (key10 === "defaultProvider")) || (key10 === "providers")) || (key10 === "options"))){
+validate10.errors = [{instancePath:instancePath+"/spec/push",schemaPath:"#/properties/spec/properties/push/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs92 === errors){
-if(data41.enabled !== undefined){
-let data42 = data41.enabled;
-const _errs93 = errors;
-if(errors === _errs93){
-if(Array.isArray(data42)){
-var valid15 = true;
-const len1 = data42.length;
+if(_errs73 === errors){
+if(data31.enabled !== undefined){
+let data32 = data31.enabled;
+const _errs74 = errors;
+if(errors === _errs74){
+if(Array.isArray(data32)){
+var valid13 = true;
+const len1 = data32.length;
 for(let i1=0; i1<len1; i1++){
-let data43 = data42[i1];
-const _errs95 = errors;
-if(typeof data43 !== "string"){
+let data33 = data32[i1];
+const _errs76 = errors;
+if(typeof data33 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/spec/push/enabled/" + i1,schemaPath:"#/properties/spec/properties/push/properties/enabled/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((((data43 === "comet") || (data43 === "fcm")) || (data43 === "ios")) || (data43 === "customhttp")) || (data43 === "httpcb")) || (data43 === "orscb")) || (data43 === "android")) || (data43 === "gcm"))){
+if(!((((((((data33 === "comet") || (data33 === "fcm")) || (data33 === "ios")) || (data33 === "customhttp")) || (data33 === "httpcb")) || (data33 === "orscb")) || (data33 === "android")) || (data33 === "gcm"))){
 validate10.errors = [{instancePath:instancePath+"/spec/push/enabled/" + i1,schemaPath:"#/properties/spec/properties/push/properties/enabled/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.push.properties.enabled.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid15 = _errs95 === errors;
-if(!valid15){
+var valid13 = _errs76 === errors;
+if(!valid13){
 break;
 }
 }
-if(valid15){
-let i2 = data42.length;
+if(valid13){
+let i2 = data32.length;
 let j0;
 if(i2 > 1){
 const indices0 = {};
 for(;i2--;){
-let item0 = data42[i2];
+let item0 = data32[i2];
 if(typeof item0 !== "string"){
 continue;
 }
@@ -1009,23 +796,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/push/enabled",schemaPath:
 return false;
 }
 }
-var valid14 = _errs93 === errors;
+var valid12 = _errs74 === errors;
 }
 else {
-var valid14 = true;
+var valid12 = true;
 }
-if(valid14){
-if(data41.defaultProvider !== undefined){
-let data44 = data41.defaultProvider;
-const _errs97 = errors;
-if(errors === _errs97){
-if(typeof data44 === "string"){
-if(func2(data44) > 32){
+if(valid12){
+if(data31.defaultProvider !== undefined){
+let data34 = data31.defaultProvider;
+const _errs78 = errors;
+if(errors === _errs78){
+if(typeof data34 === "string"){
+if(func2(data34) > 32){
 validate10.errors = [{instancePath:instancePath+"/spec/push/defaultProvider",schemaPath:"#/properties/spec/properties/push/properties/defaultProvider/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
 return false;
 }
 else {
-if(!pattern17.test(data44)){
+if(!pattern10.test(data34)){
 validate10.errors = [{instancePath:instancePath+"/spec/push/defaultProvider",schemaPath:"#/properties/spec/properties/push/properties/defaultProvider/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,32}$"+"\""}];
 return false;
 }
@@ -1036,30 +823,30 @@ validate10.errors = [{instancePath:instancePath+"/spec/push/defaultProvider",sch
 return false;
 }
 }
-var valid14 = _errs97 === errors;
+var valid12 = _errs78 === errors;
 }
 else {
-var valid14 = true;
+var valid12 = true;
 }
-if(valid14){
-if(data41.providers !== undefined){
-let data45 = data41.providers;
-const _errs99 = errors;
-if(errors === _errs99){
-if(Array.isArray(data45)){
-var valid17 = true;
-const len2 = data45.length;
+if(valid12){
+if(data31.providers !== undefined){
+let data35 = data31.providers;
+const _errs80 = errors;
+if(errors === _errs80){
+if(Array.isArray(data35)){
+var valid15 = true;
+const len2 = data35.length;
 for(let i3=0; i3<len2; i3++){
-let data46 = data45[i3];
-const _errs101 = errors;
-if(errors === _errs101){
-if(typeof data46 === "string"){
-if(func2(data46) > 32){
+let data36 = data35[i3];
+const _errs82 = errors;
+if(errors === _errs82){
+if(typeof data36 === "string"){
+if(func2(data36) > 32){
 validate10.errors = [{instancePath:instancePath+"/spec/push/providers/" + i3,schemaPath:"#/properties/spec/properties/push/properties/providers/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
 return false;
 }
 else {
-if(!pattern17.test(data46)){
+if(!pattern10.test(data36)){
 validate10.errors = [{instancePath:instancePath+"/spec/push/providers/" + i3,schemaPath:"#/properties/spec/properties/push/properties/providers/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,32}$"+"\""}];
 return false;
 }
@@ -1070,18 +857,18 @@ validate10.errors = [{instancePath:instancePath+"/spec/push/providers/" + i3,sch
 return false;
 }
 }
-var valid17 = _errs101 === errors;
-if(!valid17){
+var valid15 = _errs82 === errors;
+if(!valid15){
 break;
 }
 }
-if(valid17){
-let i4 = data45.length;
+if(valid15){
+let i4 = data35.length;
 let j1;
 if(i4 > 1){
 const indices1 = {};
 for(;i4--;){
-let item1 = data45[i4];
+let item1 = data35[i4];
 if(typeof item1 !== "string"){
 continue;
 }
@@ -1101,23 +888,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/push/providers",schemaPat
 return false;
 }
 }
-var valid14 = _errs99 === errors;
+var valid12 = _errs80 === errors;
 }
 else {
-var valid14 = true;
+var valid12 = true;
 }
-if(valid14){
-if(data41.options !== undefined){
-let data47 = data41.options;
-const _errs103 = errors;
-if(!(data47 && typeof data47 == "object" && !Array.isArray(data47))){
+if(valid12){
+if(data31.options !== undefined){
+let data37 = data31.options;
+const _errs84 = errors;
+if(!(data37 && typeof data37 == "object" && !Array.isArray(data37))){
 validate10.errors = [{instancePath:instancePath+"/spec/push/options",schemaPath:"#/properties/spec/properties/push/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid14 = _errs103 === errors;
+var valid12 = _errs84 === errors;
 }
 else {
-var valid14 = true;
+var valid12 = true;
 }
 }
 }
@@ -1129,82 +916,82 @@ validate10.errors = [{instancePath:instancePath+"/spec/push",schemaPath:"#/prope
 return false;
 }
 }
-var valid4 = _errs90 === errors;
+var valid4 = _errs71 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.auth !== undefined){
-let data48 = data9.auth;
-const _errs105 = errors;
-if(errors === _errs105){
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-const _errs107 = errors;
-for(const key12 in data48){
-if(!(key12 === "basic")){
-validate10.errors = [{instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
+let data38 = data9.auth;
+const _errs86 = errors;
+if(errors === _errs86){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+const _errs88 = errors;
+for(const key11 in data38){
+if(!(key11 === "basic")){
+validate10.errors = [{instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs107 === errors){
-if(data48.basic !== undefined){
-let data49 = data48.basic;
-const _errs108 = errors;
-if(errors === _errs108){
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(_errs88 === errors){
+if(data38.basic !== undefined){
+let data39 = data38.basic;
+const _errs89 = errors;
+if(errors === _errs89){
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
 let missing6;
-if((data49.secretRef === undefined) && (missing6 = "secretRef")){
+if((data39.secretRef === undefined) && (missing6 = "secretRef")){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
 return false;
 }
 else {
-const _errs110 = errors;
-for(const key13 in data49){
-if(!(key13 === "secretRef")){
-validate10.errors = [{instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
+const _errs91 = errors;
+for(const key12 in data39){
+if(!(key12 === "secretRef")){
+validate10.errors = [{instancePath:instancePath+"/spec/auth/basic",schemaPath:"#/properties/spec/properties/auth/properties/basic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs110 === errors){
-if(data49.secretRef !== undefined){
-let data50 = data49.secretRef;
-const _errs111 = errors;
-if(errors === _errs111){
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(_errs91 === errors){
+if(data39.secretRef !== undefined){
+let data40 = data39.secretRef;
+const _errs92 = errors;
+if(errors === _errs92){
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 let missing7;
-if((data50.name === undefined) && (missing7 = "name")){
+if((data40.name === undefined) && (missing7 = "name")){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
 return false;
 }
 else {
-const _errs113 = errors;
-for(const key14 in data50){
-if(!(((key14 === "name") || (key14 === "usernameKey")) || (key14 === "passwordKey"))){
-validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
+const _errs94 = errors;
+for(const key13 in data40){
+if(!(((key13 === "name") || (key13 === "usernameKey")) || (key13 === "passwordKey"))){
+validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs113 === errors){
-if(data50.name !== undefined){
-let data51 = data50.name;
-const _errs114 = errors;
-if(errors === _errs114){
-if(typeof data51 === "string"){
-if(func2(data51) > 253){
+if(_errs94 === errors){
+if(data40.name !== undefined){
+let data41 = data40.name;
+const _errs95 = errors;
+if(errors === _errs95){
+if(typeof data41 === "string"){
+if(func2(data41) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(func2(data51) < 1){
+if(func2(data41) < 1){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern19.test(data51)){
+if(!pattern12.test(data41)){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/name",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -1216,23 +1003,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/name
 return false;
 }
 }
-var valid21 = _errs114 === errors;
+var valid19 = _errs95 === errors;
 }
 else {
-var valid21 = true;
+var valid19 = true;
 }
-if(valid21){
-if(data50.usernameKey !== undefined){
-let data52 = data50.usernameKey;
-const _errs116 = errors;
-if(errors === _errs116){
-if(typeof data52 === "string"){
-if(func2(data52) > 253){
+if(valid19){
+if(data40.usernameKey !== undefined){
+let data42 = data40.usernameKey;
+const _errs97 = errors;
+if(errors === _errs97){
+if(typeof data42 === "string"){
+if(func2(data42) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern20.test(data52)){
+if(!pattern13.test(data42)){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -1243,23 +1030,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/user
 return false;
 }
 }
-var valid21 = _errs116 === errors;
+var valid19 = _errs97 === errors;
 }
 else {
-var valid21 = true;
+var valid19 = true;
 }
-if(valid21){
-if(data50.passwordKey !== undefined){
-let data53 = data50.passwordKey;
-const _errs118 = errors;
-if(errors === _errs118){
-if(typeof data53 === "string"){
-if(func2(data53) > 253){
+if(valid19){
+if(data40.passwordKey !== undefined){
+let data43 = data40.passwordKey;
+const _errs99 = errors;
+if(errors === _errs99){
+if(typeof data43 === "string"){
+if(func2(data43) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern20.test(data53)){
+if(!pattern13.test(data43)){
 validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/auth/properties/basic/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -1270,10 +1057,10 @@ validate10.errors = [{instancePath:instancePath+"/spec/auth/basic/secretRef/pass
 return false;
 }
 }
-var valid21 = _errs118 === errors;
+var valid19 = _errs99 === errors;
 }
 else {
-var valid21 = true;
+var valid19 = true;
 }
 }
 }
@@ -1302,54 +1089,54 @@ validate10.errors = [{instancePath:instancePath+"/spec/auth",schemaPath:"#/prope
 return false;
 }
 }
-var valid4 = _errs105 === errors;
+var valid4 = _errs86 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.expose !== undefined){
-let data54 = data9.expose;
-const _errs120 = errors;
-if(errors === _errs120){
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-const _errs122 = errors;
-for(const key15 in data54){
-if(!((((((((key15 === "mode") || (key15 === "host")) || (key15 === "tls")) || (key15 === "affinity")) || (key15 === "cookieName")) || (key15 === "crossSite")) || (key15 === "ingressClassName")) || (key15 === "gateway"))){
-validate10.errors = [{instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
+let data44 = data9.expose;
+const _errs101 = errors;
+if(errors === _errs101){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+const _errs103 = errors;
+for(const key14 in data44){
+if(!((((((((key14 === "mode") || (key14 === "host")) || (key14 === "tls")) || (key14 === "affinity")) || (key14 === "cookieName")) || (key14 === "crossSite")) || (key14 === "ingressClassName")) || (key14 === "gateway"))){
+validate10.errors = [{instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs122 === errors){
-if(data54.mode !== undefined){
-let data55 = data54.mode;
-const _errs123 = errors;
-if(typeof data55 !== "string"){
+if(_errs103 === errors){
+if(data44.mode !== undefined){
+let data45 = data44.mode;
+const _errs104 = errors;
+if(typeof data45 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/mode",schemaPath:"#/properties/spec/properties/expose/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((data55 === "ingress-nginx") || (data55 === "nginx")) || (data55 === "haproxy")) || (data55 === "apache")) || (data55 === "gateway-api")) || (data55 === "none"))){
+if(!((((((data45 === "ingress-nginx") || (data45 === "nginx")) || (data45 === "haproxy")) || (data45 === "apache")) || (data45 === "gateway-api")) || (data45 === "none"))){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/mode",schemaPath:"#/properties/spec/properties/expose/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.mode.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid22 = _errs123 === errors;
+var valid20 = _errs104 === errors;
 }
 else {
-var valid22 = true;
+var valid20 = true;
 }
-if(valid22){
-if(data54.host !== undefined){
-let data56 = data54.host;
-const _errs125 = errors;
-if(errors === _errs125){
-if(typeof data56 === "string"){
-if(func2(data56) > 253){
+if(valid20){
+if(data44.host !== undefined){
+let data46 = data44.host;
+const _errs106 = errors;
+if(errors === _errs106){
+if(typeof data46 === "string"){
+if(func2(data46) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/host",schemaPath:"#/properties/spec/properties/expose/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern16.test(data56)){
+if(!pattern9.test(data46)){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/host",schemaPath:"#/properties/spec/properties/expose/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -1360,48 +1147,48 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose/host",schemaPath:"
 return false;
 }
 }
-var valid22 = _errs125 === errors;
+var valid20 = _errs106 === errors;
 }
 else {
-var valid22 = true;
+var valid20 = true;
 }
-if(valid22){
-if(data54.tls !== undefined){
-let data57 = data54.tls;
-const _errs127 = errors;
-if(errors === _errs127){
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(valid20){
+if(data44.tls !== undefined){
+let data47 = data44.tls;
+const _errs108 = errors;
+if(errors === _errs108){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
 let missing8;
-if((data57.secretName === undefined) && (missing8 = "secretName")){
+if((data47.secretName === undefined) && (missing8 = "secretName")){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
 return false;
 }
 else {
-const _errs129 = errors;
-for(const key16 in data57){
-if(!(key16 === "secretName")){
-validate10.errors = [{instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
+const _errs110 = errors;
+for(const key15 in data47){
+if(!(key15 === "secretName")){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/tls",schemaPath:"#/properties/spec/properties/expose/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs129 === errors){
-if(data57.secretName !== undefined){
-let data58 = data57.secretName;
-const _errs130 = errors;
-if(errors === _errs130){
-if(typeof data58 === "string"){
-if(func2(data58) > 253){
+if(_errs110 === errors){
+if(data47.secretName !== undefined){
+let data48 = data47.secretName;
+const _errs111 = errors;
+if(errors === _errs111){
+if(typeof data48 === "string"){
+if(func2(data48) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(func2(data58) < 1){
+if(func2(data48) < 1){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern19.test(data58)){
+if(!pattern12.test(data48)){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/tls/secretName",schemaPath:"#/properties/spec/properties/expose/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -1422,35 +1209,35 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose/tls",schemaPath:"#
 return false;
 }
 }
-var valid22 = _errs127 === errors;
+var valid20 = _errs108 === errors;
 }
 else {
-var valid22 = true;
+var valid20 = true;
 }
-if(valid22){
-if(data54.affinity !== undefined){
-let data59 = data54.affinity;
-const _errs132 = errors;
-if(typeof data59 !== "string"){
+if(valid20){
+if(data44.affinity !== undefined){
+let data49 = data44.affinity;
+const _errs113 = errors;
+if(typeof data49 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/affinity",schemaPath:"#/properties/spec/properties/expose/properties/affinity/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((data59 === "cookie") || (data59 === "source-ip"))){
+if(!((data49 === "cookie") || (data49 === "source-ip"))){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/affinity",schemaPath:"#/properties/spec/properties/expose/properties/affinity/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.affinity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid22 = _errs132 === errors;
+var valid20 = _errs113 === errors;
 }
 else {
-var valid22 = true;
+var valid20 = true;
 }
-if(valid22){
-if(data54.cookieName !== undefined){
-let data60 = data54.cookieName;
-const _errs134 = errors;
-if(errors === _errs134){
-if(typeof data60 === "string"){
-if(!pattern24.test(data60)){
+if(valid20){
+if(data44.cookieName !== undefined){
+let data50 = data44.cookieName;
+const _errs115 = errors;
+if(errors === _errs115){
+if(typeof data50 === "string"){
+if(!pattern17.test(data50)){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,63}$"+"\""}];
 return false;
 }
@@ -1460,40 +1247,40 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose/cookieName",schema
 return false;
 }
 }
-var valid22 = _errs134 === errors;
+var valid20 = _errs115 === errors;
 }
 else {
-var valid22 = true;
+var valid20 = true;
 }
-if(valid22){
-if(data54.crossSite !== undefined){
-const _errs136 = errors;
-if(typeof data54.crossSite !== "boolean"){
+if(valid20){
+if(data44.crossSite !== undefined){
+const _errs117 = errors;
+if(typeof data44.crossSite !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/crossSite",schemaPath:"#/properties/spec/properties/expose/properties/crossSite/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid22 = _errs136 === errors;
+var valid20 = _errs117 === errors;
 }
 else {
-var valid22 = true;
+var valid20 = true;
 }
-if(valid22){
-if(data54.ingressClassName !== undefined){
-let data62 = data54.ingressClassName;
-const _errs138 = errors;
-if(errors === _errs138){
-if(typeof data62 === "string"){
-if(func2(data62) > 253){
+if(valid20){
+if(data44.ingressClassName !== undefined){
+let data52 = data44.ingressClassName;
+const _errs119 = errors;
+if(errors === _errs119){
+if(typeof data52 === "string"){
+if(func2(data52) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(func2(data62) < 1){
+if(func2(data52) < 1){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern19.test(data62)){
+if(!pattern12.test(data52)){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -1505,48 +1292,48 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose/ingressClassName",
 return false;
 }
 }
-var valid22 = _errs138 === errors;
+var valid20 = _errs119 === errors;
 }
 else {
-var valid22 = true;
+var valid20 = true;
 }
-if(valid22){
-if(data54.gateway !== undefined){
-let data63 = data54.gateway;
-const _errs140 = errors;
-if(errors === _errs140){
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(valid20){
+if(data44.gateway !== undefined){
+let data53 = data44.gateway;
+const _errs121 = errors;
+if(errors === _errs121){
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
 let missing9;
-if((data63.name === undefined) && (missing9 = "name")){
+if((data53.name === undefined) && (missing9 = "name")){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
 return false;
 }
 else {
-const _errs142 = errors;
-for(const key17 in data63){
-if(!((((key17 === "name") || (key17 === "namespace")) || (key17 === "sectionName")) || (key17 === "experimental"))){
-validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
+const _errs123 = errors;
+for(const key16 in data53){
+if(!((((key16 === "name") || (key16 === "namespace")) || (key16 === "sectionName")) || (key16 === "experimental"))){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs142 === errors){
-if(data63.name !== undefined){
-let data64 = data63.name;
-const _errs143 = errors;
-if(errors === _errs143){
-if(typeof data64 === "string"){
-if(func2(data64) > 253){
+if(_errs123 === errors){
+if(data53.name !== undefined){
+let data54 = data53.name;
+const _errs124 = errors;
+if(errors === _errs124){
+if(typeof data54 === "string"){
+if(func2(data54) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(func2(data64) < 1){
+if(func2(data54) < 1){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern19.test(data64)){
+if(!pattern12.test(data54)){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -1558,23 +1345,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/name",sche
 return false;
 }
 }
-var valid24 = _errs143 === errors;
+var valid22 = _errs124 === errors;
 }
 else {
-var valid24 = true;
+var valid22 = true;
 }
-if(valid24){
-if(data63.namespace !== undefined){
-let data65 = data63.namespace;
-const _errs145 = errors;
-if(errors === _errs145){
-if(typeof data65 === "string"){
-if(func2(data65) > 63){
+if(valid22){
+if(data53.namespace !== undefined){
+let data55 = data53.namespace;
+const _errs126 = errors;
+if(errors === _errs126){
+if(typeof data55 === "string"){
+if(func2(data55) > 63){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"}];
 return false;
 }
 else {
-if(!pattern1.test(data65)){
+if(!pattern1.test(data55)){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""}];
 return false;
 }
@@ -1585,23 +1372,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/namespace"
 return false;
 }
 }
-var valid24 = _errs145 === errors;
+var valid22 = _errs126 === errors;
 }
 else {
-var valid24 = true;
+var valid22 = true;
 }
-if(valid24){
-if(data63.sectionName !== undefined){
-let data66 = data63.sectionName;
-const _errs147 = errors;
-if(errors === _errs147){
-if(typeof data66 === "string"){
-if(func2(data66) > 253){
+if(valid22){
+if(data53.sectionName !== undefined){
+let data56 = data53.sectionName;
+const _errs128 = errors;
+if(errors === _errs128){
+if(typeof data56 === "string"){
+if(func2(data56) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern19.test(data66)){
+if(!pattern12.test(data56)){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -1612,22 +1399,22 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/sectionNam
 return false;
 }
 }
-var valid24 = _errs147 === errors;
+var valid22 = _errs128 === errors;
 }
 else {
-var valid24 = true;
+var valid22 = true;
 }
-if(valid24){
-if(data63.experimental !== undefined){
-const _errs149 = errors;
-if(typeof data63.experimental !== "boolean"){
+if(valid22){
+if(data53.experimental !== undefined){
+const _errs130 = errors;
+if(typeof data53.experimental !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway/experimental",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/experimental/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid24 = _errs149 === errors;
+var valid22 = _errs130 === errors;
 }
 else {
-var valid24 = true;
+var valid22 = true;
 }
 }
 }
@@ -1640,10 +1427,10 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose/gateway",schemaPat
 return false;
 }
 }
-var valid22 = _errs140 === errors;
+var valid20 = _errs121 === errors;
 }
 else {
-var valid22 = true;
+var valid20 = true;
 }
 }
 }
@@ -1659,54 +1446,54 @@ validate10.errors = [{instancePath:instancePath+"/spec/expose",schemaPath:"#/pro
 return false;
 }
 }
-var valid4 = _errs120 === errors;
+var valid4 = _errs101 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.rollout !== undefined){
-let data68 = data9.rollout;
-const _errs151 = errors;
-if(errors === _errs151){
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-const _errs153 = errors;
-for(const key18 in data68){
-if(!(((key18 === "strategy") || (key18 === "podReadyTimeout")) || (key18 === "drainTimeout"))){
-validate10.errors = [{instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
+let data58 = data9.rollout;
+const _errs132 = errors;
+if(errors === _errs132){
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+const _errs134 = errors;
+for(const key17 in data58){
+if(!(((key17 === "strategy") || (key17 === "podReadyTimeout")) || (key17 === "drainTimeout"))){
+validate10.errors = [{instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs153 === errors){
-if(data68.strategy !== undefined){
-let data69 = data68.strategy;
-const _errs154 = errors;
-if(typeof data69 !== "string"){
+if(_errs134 === errors){
+if(data58.strategy !== undefined){
+let data59 = data58.strategy;
+const _errs135 = errors;
+if(typeof data59 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((data69 === "DetachReattach") || (data69 === "Offline"))){
+if(!((data59 === "DetachReattach") || (data59 === "Offline"))){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollout.properties.strategy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid25 = _errs154 === errors;
+var valid23 = _errs135 === errors;
 }
 else {
-var valid25 = true;
+var valid23 = true;
 }
-if(valid25){
-if(data68.podReadyTimeout !== undefined){
-let data70 = data68.podReadyTimeout;
-const _errs156 = errors;
-if(errors === _errs156){
-if(typeof data70 === "string"){
-if(func2(data70) > 32){
+if(valid23){
+if(data58.podReadyTimeout !== undefined){
+let data60 = data58.podReadyTimeout;
+const _errs137 = errors;
+if(errors === _errs137){
+if(typeof data60 === "string"){
+if(func2(data60) > 32){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
 return false;
 }
 else {
-if(!pattern29.test(data70)){
+if(!pattern22.test(data60)){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""}];
 return false;
 }
@@ -1717,23 +1504,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/rollout/podReadyTimeout",
 return false;
 }
 }
-var valid25 = _errs156 === errors;
+var valid23 = _errs137 === errors;
 }
 else {
-var valid25 = true;
+var valid23 = true;
 }
-if(valid25){
-if(data68.drainTimeout !== undefined){
-let data71 = data68.drainTimeout;
-const _errs158 = errors;
-if(errors === _errs158){
-if(typeof data71 === "string"){
-if(func2(data71) > 32){
+if(valid23){
+if(data58.drainTimeout !== undefined){
+let data61 = data58.drainTimeout;
+const _errs139 = errors;
+if(errors === _errs139){
+if(typeof data61 === "string"){
+if(func2(data61) > 32){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
 return false;
 }
 else {
-if(!pattern29.test(data71)){
+if(!pattern22.test(data61)){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""}];
 return false;
 }
@@ -1744,10 +1531,10 @@ validate10.errors = [{instancePath:instancePath+"/spec/rollout/drainTimeout",sch
 return false;
 }
 }
-var valid25 = _errs158 === errors;
+var valid23 = _errs139 === errors;
 }
 else {
-var valid25 = true;
+var valid23 = true;
 }
 }
 }
@@ -1758,82 +1545,82 @@ validate10.errors = [{instancePath:instancePath+"/spec/rollout",schemaPath:"#/pr
 return false;
 }
 }
-var valid4 = _errs151 === errors;
+var valid4 = _errs132 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.nodeApi !== undefined){
-let data72 = data9.nodeApi;
-const _errs160 = errors;
-if(errors === _errs160){
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-const _errs162 = errors;
-for(const key19 in data72){
-if(!(key19 === "basicAuth")){
-validate10.errors = [{instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
+let data62 = data9.nodeApi;
+const _errs141 = errors;
+if(errors === _errs141){
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+const _errs143 = errors;
+for(const key18 in data62){
+if(!(key18 === "basicAuth")){
+validate10.errors = [{instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs162 === errors){
-if(data72.basicAuth !== undefined){
-let data73 = data72.basicAuth;
-const _errs163 = errors;
-if(errors === _errs163){
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(_errs143 === errors){
+if(data62.basicAuth !== undefined){
+let data63 = data62.basicAuth;
+const _errs144 = errors;
+if(errors === _errs144){
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
 let missing10;
-if((data73.secretRef === undefined) && (missing10 = "secretRef")){
+if((data63.secretRef === undefined) && (missing10 = "secretRef")){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
 return false;
 }
 else {
-const _errs165 = errors;
-for(const key20 in data73){
-if(!(key20 === "secretRef")){
-validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
+const _errs146 = errors;
+for(const key19 in data63){
+if(!(key19 === "secretRef")){
+validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs165 === errors){
-if(data73.secretRef !== undefined){
-let data74 = data73.secretRef;
-const _errs166 = errors;
-if(errors === _errs166){
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(_errs146 === errors){
+if(data63.secretRef !== undefined){
+let data64 = data63.secretRef;
+const _errs147 = errors;
+if(errors === _errs147){
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
 let missing11;
-if((data74.name === undefined) && (missing11 = "name")){
+if((data64.name === undefined) && (missing11 = "name")){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
 return false;
 }
 else {
-const _errs168 = errors;
-for(const key21 in data74){
-if(!(((key21 === "name") || (key21 === "usernameKey")) || (key21 === "passwordKey"))){
-validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
+const _errs149 = errors;
+for(const key20 in data64){
+if(!(((key20 === "name") || (key20 === "usernameKey")) || (key20 === "passwordKey"))){
+validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs168 === errors){
-if(data74.name !== undefined){
-let data75 = data74.name;
-const _errs169 = errors;
-if(errors === _errs169){
-if(typeof data75 === "string"){
-if(func2(data75) > 253){
+if(_errs149 === errors){
+if(data64.name !== undefined){
+let data65 = data64.name;
+const _errs150 = errors;
+if(errors === _errs150){
+if(typeof data65 === "string"){
+if(func2(data65) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(func2(data75) < 1){
+if(func2(data65) < 1){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern19.test(data75)){
+if(!pattern12.test(data65)){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -1845,23 +1632,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretR
 return false;
 }
 }
-var valid28 = _errs169 === errors;
+var valid26 = _errs150 === errors;
 }
 else {
-var valid28 = true;
+var valid26 = true;
 }
-if(valid28){
-if(data74.usernameKey !== undefined){
-let data76 = data74.usernameKey;
-const _errs171 = errors;
-if(errors === _errs171){
-if(typeof data76 === "string"){
-if(func2(data76) > 253){
+if(valid26){
+if(data64.usernameKey !== undefined){
+let data66 = data64.usernameKey;
+const _errs152 = errors;
+if(errors === _errs152){
+if(typeof data66 === "string"){
+if(func2(data66) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern20.test(data76)){
+if(!pattern13.test(data66)){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -1872,23 +1659,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretR
 return false;
 }
 }
-var valid28 = _errs171 === errors;
+var valid26 = _errs152 === errors;
 }
 else {
-var valid28 = true;
+var valid26 = true;
 }
-if(valid28){
-if(data74.passwordKey !== undefined){
-let data77 = data74.passwordKey;
-const _errs173 = errors;
-if(errors === _errs173){
-if(typeof data77 === "string"){
-if(func2(data77) > 253){
+if(valid26){
+if(data64.passwordKey !== undefined){
+let data67 = data64.passwordKey;
+const _errs154 = errors;
+if(errors === _errs154){
+if(typeof data67 === "string"){
+if(func2(data67) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern20.test(data77)){
+if(!pattern13.test(data67)){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -1899,10 +1686,10 @@ validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretR
 return false;
 }
 }
-var valid28 = _errs173 === errors;
+var valid26 = _errs154 === errors;
 }
 else {
-var valid28 = true;
+var valid26 = true;
 }
 }
 }
@@ -1931,350 +1718,20 @@ validate10.errors = [{instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/pr
 return false;
 }
 }
-var valid4 = _errs160 === errors;
+var valid4 = _errs141 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.sections !== undefined){
-let data78 = data9.sections;
-const _errs175 = errors;
-if(errors === _errs175){
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(Object.keys(data78).length > 64){
-validate10.errors = [{instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties"}];
-return false;
-}
-else {
-for(const key22 in data78){
-const _errs177 = errors;
-const _errs178 = errors;
-const _errs179 = errors;
-if(typeof key22 === "string"){
-if(!pattern34.test(key22)){
-const err0 = {};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var valid30 = _errs179 === errors;
-if(valid30){
-const err1 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",propertyName:key22};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-else {
-errors = _errs178;
-if(vErrors !== null){
-if(_errs178){
-vErrors.length = _errs178;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(errors === _errs177){
-if(typeof key22 === "string"){
-if(func2(key22) > 200){
-const err2 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/propertyNames/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",propertyName:key22};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-if(!pattern35.test(key22)){
-const err3 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$"+"\"",propertyName:key22};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-}
-}
-var valid29 = _errs177 === errors;
-if(!valid29){
-const err4 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/propertyNames",keyword:"propertyNames",params:{propertyName: key22},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-validate10.errors = vErrors;
-return false;
-break;
-}
-}
-if(valid29){
-const _errs180 = errors;
-for(const key23 in data78){
-if(!(((((key23 === "chat") || (key23 === "push")) || (key23 === "gms")) || (key23 === "connections")) || (pattern36.test(key23)))){
-let data79 = data78[key23];
-const _errs181 = errors;
-if(errors === _errs181){
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-for(const key24 in data79){
-let data80 = data79[key24];
-const _errs184 = errors;
-if(((typeof data80 !== "string") && (!(typeof data80 == "number"))) && (typeof data80 !== "boolean")){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/sections/additionalProperties/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.additionalProperties.additionalProperties.type},message:"must be string,number,boolean"}];
-return false;
-}
-var valid32 = _errs184 === errors;
-if(!valid32){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/sections/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid31 = _errs181 === errors;
-if(!valid31){
-break;
-}
-}
-}
-if(_errs180 === errors){
-if(data78.chat !== undefined){
-const _errs186 = errors;
-validate10.errors = [{instancePath:instancePath+"/spec/sections/chat",schemaPath:"#/properties/spec/properties/sections/properties/chat/not",keyword:"not",params:{},message:"must NOT be valid"}];
-return false;
-var valid33 = _errs186 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data78.push !== undefined){
-const _errs188 = errors;
-validate10.errors = [{instancePath:instancePath+"/spec/sections/push",schemaPath:"#/properties/spec/properties/sections/properties/push/not",keyword:"not",params:{},message:"must NOT be valid"}];
-return false;
-var valid33 = _errs188 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data78.gms !== undefined){
-const _errs190 = errors;
-validate10.errors = [{instancePath:instancePath+"/spec/sections/gms",schemaPath:"#/properties/spec/properties/sections/properties/gms/not",keyword:"not",params:{},message:"must NOT be valid"}];
-return false;
-var valid33 = _errs190 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data78.connections !== undefined){
-const _errs192 = errors;
-validate10.errors = [{instancePath:instancePath+"/spec/sections/connections",schemaPath:"#/properties/spec/properties/sections/properties/connections/not",keyword:"not",params:{},message:"must NOT be valid"}];
-return false;
-var valid33 = _errs192 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-var valid34 = true;
-for(const key25 in data78){
-if(pattern36.test(key25)){
-let data85 = data78[key25];
-const _errs194 = errors;
-if(errors === _errs194){
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-const _errs196 = errors;
-for(const key26 in data85){
-if(!(((((key26 === "_agent_timeout_notification_message") || (key26 === "_chat_400_response_on_disconnected")) || (key26 === "_chat_endpoint")) || (key26 === "_client_timeout_notification")) || (key26 === "_provider_name"))){
-let data86 = data85[key26];
-const _errs197 = errors;
-if(((typeof data86 !== "string") && (!(typeof data86 == "number"))) && (typeof data86 !== "boolean")){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].additionalProperties.type},message:"must be string,number,boolean"}];
-return false;
-}
-var valid35 = _errs197 === errors;
-if(!valid35){
-break;
-}
-}
-}
-if(_errs196 === errors){
-if(data85._agent_timeout_notification_message !== undefined){
-let data87 = data85._agent_timeout_notification_message;
-const _errs199 = errors;
-if((!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))) && (typeof data87 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_agent_timeout_notification_message",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_agent_timeout_notification_message/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._agent_timeout_notification_message.type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs199){
-if(typeof data87 === "string"){
-if(func2(data87) > 4096){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_agent_timeout_notification_message",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_agent_timeout_notification_message/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
-return false;
-}
-else {
-if(!pattern38.test(data87)){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_agent_timeout_notification_message",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_agent_timeout_notification_message/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
-return false;
-}
-}
-}
-}
-var valid36 = _errs199 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data85._chat_400_response_on_disconnected !== undefined){
-let data88 = data85._chat_400_response_on_disconnected;
-const _errs201 = errors;
-if(!((((data88 === true) || (data88 === false)) || (data88 === "true")) || (data88 === "false"))){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_chat_400_response_on_disconnected",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_chat_400_response_on_disconnected/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_400_response_on_disconnected.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid36 = _errs201 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data85._chat_endpoint !== undefined){
-let data89 = data85._chat_endpoint;
-const _errs202 = errors;
-if((!((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89)))) && (typeof data89 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_chat_endpoint",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_chat_endpoint/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._chat_endpoint.type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs202){
-if(typeof data89 === "string"){
-if(func2(data89) > 4096){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_chat_endpoint",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_chat_endpoint/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
-return false;
-}
-else {
-if(!pattern38.test(data89)){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_chat_endpoint",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_chat_endpoint/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
-return false;
-}
-}
-}
-}
-var valid36 = _errs202 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data85._client_timeout_notification !== undefined){
-let data90 = data85._client_timeout_notification;
-const _errs204 = errors;
-if((!((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90)))) && (typeof data90 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_client_timeout_notification",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_client_timeout_notification/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._client_timeout_notification.type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs204){
-if(typeof data90 == "number"){
-if(data90 < 1 || isNaN(data90)){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_client_timeout_notification",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_client_timeout_notification/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-if(errors === _errs204){
-if(typeof data90 === "string"){
-if(!pattern7.test(data90)){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_client_timeout_notification",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_client_timeout_notification/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{1,18}$"},message:"must match pattern \""+"^-?[0-9]{1,18}$"+"\""}];
-return false;
-}
-}
-}
-}
-var valid36 = _errs204 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data85._provider_name !== undefined){
-let data91 = data85._provider_name;
-const _errs206 = errors;
-if((!((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91)))) && (typeof data91 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_provider_name",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_provider_name/type",keyword:"type",params:{type: schema11.properties.spec.properties.sections.patternProperties["^service\\."].properties._provider_name.type},message:"must be integer,string"}];
-return false;
-}
-if(errors === _errs206){
-if(typeof data91 === "string"){
-if(func2(data91) > 4096){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_provider_name",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_provider_name/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
-return false;
-}
-else {
-if(!pattern38.test(data91)){
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1")+"/_provider_name",schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./properties/_provider_name/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
-return false;
-}
-}
-}
-}
-var valid36 = _errs206 === errors;
-}
-else {
-var valid36 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/spec/sections/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/sections/patternProperties/%5Eservice%5C./type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid34 = _errs194 === errors;
-if(!valid34){
-break;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
+let data68 = data9.sections;
+const _errs156 = errors;
+if(!(data68 && typeof data68 == "object" && !Array.isArray(data68))){
 validate10.errors = [{instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-}
-var valid4 = _errs175 === errors;
+var valid4 = _errs156 === errors;
 }
 else {
 var valid4 = true;
@@ -2304,13 +1761,13 @@ var valid0 = true;
 }
 if(valid0){
 if(data.status !== undefined){
-let data92 = data.status;
-const _errs208 = errors;
-if(!(data92 && typeof data92 == "object" && !Array.isArray(data92))){
+let data69 = data.status;
+const _errs158 = errors;
+if(!(data69 && typeof data69 == "object" && !Array.isArray(data69))){
 validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid0 = _errs208 === errors;
+var valid0 = _errs158 === errors;
 }
 else {
 var valid0 = true;
@@ -2333,7 +1790,8 @@ return errors === 0;
 
 export const PushProvider = validate11;
 const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/pushprovider.schema.json","title":"PushProvider","description":"PushProvider is a push notification provider (FCM, Apple or custom HTTP): one [push.provider.<name>] section of GMS, selected by clients with push_notification_provider.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"PushProvider"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9]{1,32}$","description":"PushProvider name must be short (at most 32 characters) and letters and digits only: it becomes the GMS section [push.provider.<name>] and the push_notification_provider value clients send"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"A push notification provider: one [push.provider.<name>] section of GMS.","type":"object","required":["type"],"properties":{"type":{"description":"Provider type. One of fcm, apple, customhttp.","type":"string","enum":["fcm","apple","customhttp"]},"fcm":{"description":"Firebase Cloud Messaging (type fcm; GMS 8.5.114+ for Chat V2 CometD).","type":"object","required":["apiKeySecretRef"],"properties":{"apiKeySecretRef":{"description":"Secret key holding the FCM API key (fcm.apiKey).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false},"debugApiKeySecretRef":{"description":"Secret key holding the API key used when clients ask for debug push (debug.fcm.apiKey).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false},"apple":{"description":"Apple Push Notification service (type apple).","type":"object","required":["keystoreSecretRef","keystorePasswordSecretRef"],"properties":{"keystoreSecretRef":{"description":"Secret key holding the keystore (apple.keystore).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false},"keystorePasswordSecretRef":{"description":"Secret key holding the keystore password (apple.keystorePassword).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false},"customhttp":{"description":"Custom HTTP notifications (type customhttp): GMS POSTs JSON {deviceId, message}.","type":"object","required":["url"],"properties":{"url":{"description":"customhttp.url","type":"string","pattern":"^https?://[^\\s]+$","maxLength":2048},"debugUrl":{"description":"debug.customhttp.url: used when clients ask for debug push.","type":"string","pattern":"^https?://[^\\s]+$","maxLength":2048}},"additionalProperties":false},"events":{"description":"Per-event notification texts (seed: \"Push Notification Events\"), e.g. for other languages than English. Rendered as <type>.<Event>.title / body keys of the provider section (a gms-operator convention; see docs/options.md).","type":"object","properties":{"ParticipantJoined":{"description":"Texts of the ParticipantJoined push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat participants changed\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"%s joined chat\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"ParticipantLeft":{"description":"Texts of the ParticipantLeft push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat participants changed\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"%s left chat\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"Message":{"description":"Texts of the Message push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s sent new message\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: The message sent by the participant.","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"PushUrl":{"description":"Texts of the PushUrl push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s suggests Web page\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: URL pushed by the participant.","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"FileUploaded":{"description":"Texts of the FileUploaded push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s suggests to download file\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Open app for more info\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"IdleAlert":{"description":"Texts of the IdleAlert push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat will close soon\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Please use app if you want to continue\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"IdleClose":{"description":"Texts of the IdleClose push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat is over\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Your chat session was ended due to inactivity\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false,"allOf":[{"if":{"type":"object","properties":{"type":{"const":"fcm"}},"required":["type"]},"then":{"type":"object","required":["fcm"],"properties":{"apple":{"not":{}},"customhttp":{"not":{}}}}},{"if":{"type":"object","properties":{"type":{"const":"apple"}},"required":["type"]},"then":{"type":"object","required":["apple"],"properties":{"fcm":{"not":{}},"customhttp":{"not":{}}}}},{"if":{"type":"object","properties":{"type":{"const":"customhttp"}},"required":["type"]},"then":{"type":"object","required":["customhttp"],"properties":{"fcm":{"not":{}},"apple":{"not":{}}}}}]},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
-const pattern52 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern37 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern39 = new RegExp("^[^\\r\\n\\x00]*$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://gms.chatops.io/schemas/pushprovider.schema.json" */;
@@ -2406,7 +1864,7 @@ validate11.errors = [{instancePath:instancePath+"/metadata/name",schemaPath:"#/p
 return false;
 }
 else {
-if(!pattern17.test(data3)){
+if(!pattern10.test(data3)){
 validate11.errors = [{instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,32}$"+"\""}];
 return false;
 }
@@ -2936,7 +2394,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/fcm/apiKeySecretRef/name"
 return false;
 }
 else {
-if(!pattern19.test(data22)){
+if(!pattern12.test(data22)){
 validate11.errors = [{instancePath:instancePath+"/spec/fcm/apiKeySecretRef/name",schemaPath:"#/properties/spec/properties/fcm/properties/apiKeySecretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -2964,7 +2422,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/fcm/apiKeySecretRef/key",
 return false;
 }
 else {
-if(!pattern20.test(data23)){
+if(!pattern13.test(data23)){
 validate11.errors = [{instancePath:instancePath+"/spec/fcm/apiKeySecretRef/key",schemaPath:"#/properties/spec/properties/fcm/properties/apiKeySecretRef/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -3030,7 +2488,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/fcm/debugApiKeySecretRef/
 return false;
 }
 else {
-if(!pattern19.test(data25)){
+if(!pattern12.test(data25)){
 validate11.errors = [{instancePath:instancePath+"/spec/fcm/debugApiKeySecretRef/name",schemaPath:"#/properties/spec/properties/fcm/properties/debugApiKeySecretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -3058,7 +2516,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/fcm/debugApiKeySecretRef/
 return false;
 }
 else {
-if(!pattern20.test(data26)){
+if(!pattern13.test(data26)){
 validate11.errors = [{instancePath:instancePath+"/spec/fcm/debugApiKeySecretRef/key",schemaPath:"#/properties/spec/properties/fcm/properties/debugApiKeySecretRef/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -3158,7 +2616,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/apple/keystoreSecretRef/n
 return false;
 }
 else {
-if(!pattern19.test(data29)){
+if(!pattern12.test(data29)){
 validate11.errors = [{instancePath:instancePath+"/spec/apple/keystoreSecretRef/name",schemaPath:"#/properties/spec/properties/apple/properties/keystoreSecretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -3186,7 +2644,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/apple/keystoreSecretRef/k
 return false;
 }
 else {
-if(!pattern20.test(data30)){
+if(!pattern13.test(data30)){
 validate11.errors = [{instancePath:instancePath+"/spec/apple/keystoreSecretRef/key",schemaPath:"#/properties/spec/properties/apple/properties/keystoreSecretRef/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -3252,7 +2710,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/apple/keystorePasswordSec
 return false;
 }
 else {
-if(!pattern19.test(data32)){
+if(!pattern12.test(data32)){
 validate11.errors = [{instancePath:instancePath+"/spec/apple/keystorePasswordSecretRef/name",schemaPath:"#/properties/spec/properties/apple/properties/keystorePasswordSecretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -3280,7 +2738,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/apple/keystorePasswordSec
 return false;
 }
 else {
-if(!pattern20.test(data33)){
+if(!pattern13.test(data33)){
 validate11.errors = [{instancePath:instancePath+"/spec/apple/keystorePasswordSecretRef/key",schemaPath:"#/properties/spec/properties/apple/properties/keystorePasswordSecretRef/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -3355,7 +2813,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/customhttp/url",schemaPat
 return false;
 }
 else {
-if(!pattern52.test(data35)){
+if(!pattern37.test(data35)){
 validate11.errors = [{instancePath:instancePath+"/spec/customhttp/url",schemaPath:"#/properties/spec/properties/customhttp/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\""}];
 return false;
 }
@@ -3382,7 +2840,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/customhttp/debugUrl",sche
 return false;
 }
 else {
-if(!pattern52.test(data36)){
+if(!pattern37.test(data36)){
 validate11.errors = [{instancePath:instancePath+"/spec/customhttp/debugUrl",schemaPath:"#/properties/spec/properties/customhttp/properties/debugUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\""}];
 return false;
 }
@@ -3451,7 +2909,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantJoined/
 return false;
 }
 else {
-if(!pattern38.test(data39)){
+if(!pattern39.test(data39)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantJoined/title",schemaPath:"#/properties/spec/properties/events/properties/ParticipantJoined/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3478,7 +2936,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantJoined/
 return false;
 }
 else {
-if(!pattern38.test(data40)){
+if(!pattern39.test(data40)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantJoined/body",schemaPath:"#/properties/spec/properties/events/properties/ParticipantJoined/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3532,7 +2990,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantLeft/ti
 return false;
 }
 else {
-if(!pattern38.test(data42)){
+if(!pattern39.test(data42)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantLeft/title",schemaPath:"#/properties/spec/properties/events/properties/ParticipantLeft/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3559,7 +3017,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantLeft/bo
 return false;
 }
 else {
-if(!pattern38.test(data43)){
+if(!pattern39.test(data43)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantLeft/body",schemaPath:"#/properties/spec/properties/events/properties/ParticipantLeft/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3613,7 +3071,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/Message/title",sch
 return false;
 }
 else {
-if(!pattern38.test(data45)){
+if(!pattern39.test(data45)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/Message/title",schemaPath:"#/properties/spec/properties/events/properties/Message/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3640,7 +3098,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/Message/body",sche
 return false;
 }
 else {
-if(!pattern38.test(data46)){
+if(!pattern39.test(data46)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/Message/body",schemaPath:"#/properties/spec/properties/events/properties/Message/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3694,7 +3152,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/PushUrl/title",sch
 return false;
 }
 else {
-if(!pattern38.test(data48)){
+if(!pattern39.test(data48)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/PushUrl/title",schemaPath:"#/properties/spec/properties/events/properties/PushUrl/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3721,7 +3179,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/PushUrl/body",sche
 return false;
 }
 else {
-if(!pattern38.test(data49)){
+if(!pattern39.test(data49)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/PushUrl/body",schemaPath:"#/properties/spec/properties/events/properties/PushUrl/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3775,7 +3233,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/FileUploaded/title
 return false;
 }
 else {
-if(!pattern38.test(data51)){
+if(!pattern39.test(data51)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/FileUploaded/title",schemaPath:"#/properties/spec/properties/events/properties/FileUploaded/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3802,7 +3260,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/FileUploaded/body"
 return false;
 }
 else {
-if(!pattern38.test(data52)){
+if(!pattern39.test(data52)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/FileUploaded/body",schemaPath:"#/properties/spec/properties/events/properties/FileUploaded/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3856,7 +3314,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/IdleAlert/title",s
 return false;
 }
 else {
-if(!pattern38.test(data54)){
+if(!pattern39.test(data54)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/IdleAlert/title",schemaPath:"#/properties/spec/properties/events/properties/IdleAlert/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3883,7 +3341,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/IdleAlert/body",sc
 return false;
 }
 else {
-if(!pattern38.test(data55)){
+if(!pattern39.test(data55)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/IdleAlert/body",schemaPath:"#/properties/spec/properties/events/properties/IdleAlert/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3937,7 +3395,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/IdleClose/title",s
 return false;
 }
 else {
-if(!pattern38.test(data57)){
+if(!pattern39.test(data57)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/IdleClose/title",schemaPath:"#/properties/spec/properties/events/properties/IdleClose/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3964,7 +3422,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/IdleClose/body",sc
 return false;
 }
 else {
-if(!pattern38.test(data58)){
+if(!pattern39.test(data58)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/IdleClose/body",schemaPath:"#/properties/spec/properties/events/properties/IdleClose/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }

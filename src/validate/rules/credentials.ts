@@ -24,12 +24,15 @@ function walk(obj: ManifestObject, value: unknown, path: (string | number)[], em
     }
     return;
   }
-  // Option maps (ChatService spec.chat/options/push.options, PushProvider spec.options) are
-  // checked entry by entry against the catalog (option-check.ts).
+  // Option maps (ChatService spec.chat/options/push.options/gms.options/sections.*, PushProvider
+  // spec.options) are checked entry by entry against the catalog (option-check.ts).
   if (path.length === 2 && path[0] === 'spec' && path[1] === 'chat') return;
   if (path.length === 2 && path[0] === 'spec' && path[1] === 'options') return;
   if (path.length === 3 && path[0] === 'spec' && path[1] === 'push' && path[2] === 'options')
     return;
+  // spec.gms.options and every section of spec.sections are option maps too.
+  if (path.length === 3 && path[0] === 'spec' && path[1] === 'gms' && path[2] === 'options') return;
+  if (path.length === 2 && path[0] === 'spec' && path[1] === 'sections') return;
   for (const key in value as Record<string, unknown>) {
     if (SECRET_REF_KEY.test(key)) continue;
     const v = (value as Record<string, unknown>)[key];

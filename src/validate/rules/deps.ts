@@ -16,5 +16,6 @@ export {
   iniValueProblem,
   isValidPort,
   printable,
+  sectionNameProblem,
 } from '../../config/ini/safety.js';
 export { parseIni } from '../../config/ini/parse.js';

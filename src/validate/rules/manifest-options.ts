@@ -3,50 +3,20 @@
  *   ChatService spec.chat          -> [chat]
  *   ChatService spec.options       -> [chat.<serviceName>]
  *   ChatService spec.push.options  -> [push]
+ *   ChatService spec.gms.options   -> [gms]
+ *   ChatService spec.sections.<s>  -> [<s>] (the section names themselves: sections.ts)
  *   PushProvider spec.options      -> [push.provider.<name>]
  * A PushProvider has no GMS version of its own: its options are gated by the version of every
  * ChatService in the inputs that uses it.
  */
-import { checkOptionValue, findOption, type SectionPattern } from '../../catalog/index.js';
+import { checkOptionValue, findOption } from '../../catalog/index.js';
 import { iniValueProblem } from './deps.js';
-import type { Emit, ManifestObject, ValidationModel } from '../model.js';
-import { describeObject, get, isRecord } from '../model.js';
-import type { Path } from '../yaml/path.js';
-import { checkOptionEntry, type OptionSite, type VersionContext } from './option-check.js';
+import type { Emit, ValidationModel } from '../model.js';
+import { describeObject, get } from '../model.js';
+import type { VersionContext } from './option-check.js';
+import { chatServiceWhere, checkMap } from './option-maps.js';
+import { checkSections } from './sections.js';
 import { chatServiceVersion, indexModel, serviceNameOfObject } from './shared.js';
-
-function chatServiceWhere(pattern: SectionPattern): string | undefined {
-  switch (pattern) {
-    case 'chat':
-      return 'spec.chat';
-    case 'chat.<service>':
-      return 'spec.options';
-    case 'push':
-      return 'spec.push.options';
-    case 'push.provider.<name>':
-      return "a PushProvider's spec.options";
-    default:
-      return undefined;
-  }
-}
-
-function checkMap(obj: ManifestObject, path: Path, site: OptionSite, emit: Emit): void {
-  const map = get(obj.data, path);
-  if (map === undefined) return;
-  if (!isRecord(map)) return; // the schema rule reports a non-mapping
-  for (const [key, value] of Object.entries(map)) {
-    for (const p of checkOptionEntry(site, key, value)) {
-      emit({
-        rule: p.rule,
-        message: p.message,
-        obj,
-        path: [...path, key],
-        at: p.at,
-        severity: p.severity,
-      });
-    }
-  }
-}
 
 export function checkManifestOptions(model: ValidationModel, emit: Emit): void {
   for (const cs of model.chatServices) {
@@ -61,6 +31,8 @@ export function checkManifestOptions(model: ValidationModel, emit: Emit): void {
       emit,
     );
     checkMap(cs, ['spec', 'push', 'options'], { ...base, section: 'push' }, emit);
+    checkMap(cs, ['spec', 'gms', 'options'], { ...base, section: 'gms' }, emit);
+    checkSections(cs, base, emit);
   }
   const index = indexModel(model);
   for (const pp of model.pushProviders) {

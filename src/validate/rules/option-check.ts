@@ -159,8 +159,12 @@ function checkOptionEntryUncached(site: OptionSite, key: string, value: unknown)
   }
 
   const placement = cachedPlacement(site.section, key);
+  // An unknown key, or any key of an unknown section ([server] ssl.keystorePassword), that looks
+  // like a credential is treated as one.
   const credential =
-    cachedIsCredential(key) || (placement.status === 'unknown' && looksLikeCredential(key));
+    cachedIsCredential(key) ||
+    ((placement.status === 'unknown' || placement.status === 'unknown-section') &&
+      looksLikeCredential(key));
   if (credential && !site.credentialsAllowed) {
     problems.push({
       rule: 'inline-credential',

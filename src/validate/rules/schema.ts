@@ -42,12 +42,18 @@ export const DETAILED_AJV_OPTIONS: AjvOptions = {
   validateFormats: false,
 };
 
-/** Paths whose children are option maps, owned by the option rules. */
+/**
+ * Paths whose children are option maps, owned by the option rules. spec.sections is one level
+ * more (a map of option maps): its section names, their count and their values are owned by
+ * the sections rule (rules/sections.ts), which says which field to use instead.
+ */
 export const OPTION_MAP_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   ChatService: [
     ['spec', 'chat'],
     ['spec', 'options'],
     ['spec', 'push', 'options'],
+    ['spec', 'gms', 'options'],
+    ['spec', 'sections'],
   ],
   PushProvider: [['spec', 'options']],
 };

@@ -469,3 +469,213 @@ describe('duplicate-object', () => {
     expect(await diagnostics(docs(chatService(), chatService({ namespace: 'other' })))).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// spec.gms.options ([gms]) and spec.sections (every other section): the option rules apply
+// entry by entry, the section names are checked themselves.
+// ---------------------------------------------------------------------------------------------
+
+/** A ChatService with spec.gms.options (YAML lines under `options:`, 6 spaces deep). */
+function withGmsOptions(lines: string[], gms = '8.5.219.03'): string {
+  return chatService({ gms }).replace(
+    `    version: "${gms}"\n`,
+    `    version: "${gms}"\n    options:\n${lines.map((l) => `      ${l}`).join('\n')}\n`,
+  );
+}
+
+/** A ChatService with spec.sections (YAML lines under `sections:`, 4 spaces deep); from line 16. */
+function withSections(lines: string[]): string {
+  return chatService({ extra: `  sections:\n${lines.map((l) => `    ${l}`).join('\n')}` });
+}
+
+const at = (d: { line: number; column: number }) => `${d.line}:${d.column}`;
+
+describe('spec.gms.options ([gms])', () => {
+  it('catalog options in the documented spellings are clean', async () => {
+    expect(
+      await diagnostics(
+        withGmsOptions([
+          'http.ssl_trust_all: true',
+          'http.connection_timeout: 20',
+          'http.socket_timeout: "30"',
+          'http.proxy-auto-config-file: https://proxy.example.com/proxy.pac',
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('option-type: a boolean that is not true/false, at the value, reported once', async () => {
+    const d = await diagnostics(withGmsOptions(['http.ssl_trust_all: "yes"']));
+    expect(d.map((x) => `${x.rule} ${at(x)} ${x.message}`)).toEqual([
+      'option-type 10:27 http.ssl_trust_all: expected true or false, got "yes"',
+    ]);
+    expect(d[0]!.path).toBe('spec.gms.options["http.ssl_trust_all"]');
+  });
+
+  it('option-value: a malformed URL', async () => {
+    const d = await diagnostics(withGmsOptions(['http.proxy-auto-config-file: ftp://proxy']));
+    expect(rules(d)).toEqual(['option-value']);
+  });
+
+  it('option-placement both ways: a [chat] option in [gms], a [gms] option in spec.chat', async () => {
+    const d = await diagnostics(withGmsOptions(['enable_notification_mode: true']));
+    expect(d.map((x) => `${x.rule} ${at(x)} ${x.message}`)).toEqual([
+      'option-placement 10:7 enable_notification_mode belongs in [chat], not [gms]; write it under spec.chat',
+    ]);
+    const e = only(
+      await diagnostics(
+        chatService().replace(
+          'enable_notification_mode: true',
+          'enable_notification_mode: true\n    http.ssl_trust_all: true',
+        ),
+      ),
+      'option-placement',
+    );
+    expect(e[0]!.message).toBe(
+      'http.ssl_trust_all belongs in [gms], not [chat]; write it under spec.gms.options',
+    );
+  });
+
+  it('option-unknown: a typo gets a did-you-mean (a warning: passed through)', async () => {
+    const d = await diagnostics(withGmsOptions(['http.socket_timout: 20']));
+    expect(d.map((x) => `${x.severity} ${x.rule} ${at(x)}`)).toEqual([
+      'warning option-unknown 10:7',
+    ]);
+    expect(d[0]!.message).toContain('did you mean http.socket_timeout?');
+  });
+
+  it('version-gate: an option newer than spec.gms.version', async () => {
+    const d = only(
+      await diagnostics(withGmsOptions(['http.use_lax_redirect_strategy: true'], '8.5.001.00')),
+      'version-gate',
+    ).filter((x) => x.path !== 'spec.chat.enable_notification_mode');
+    expect(d.map((x) => `${at(x)} ${x.message}`)).toEqual([
+      '10:7 http.use_lax_redirect_strategy needs GMS 8.5.002.02+, but spec.gms.version is 8.5.001.00',
+    ]);
+  });
+
+  it('inline-credential and injection', async () => {
+    const d = await diagnostics(
+      withGmsOptions(['http.proxy.password: hunter2', 'http.socket_timeout: "10\\n[chat]"']),
+    );
+    expect(d.map((x) => `${x.rule} ${at(x)}`)).toEqual([
+      'inline-credential 10:7',
+      'injection 11:28',
+    ]);
+  });
+});
+
+describe('spec.sections (every other section)', () => {
+  it('a known service section with catalog options is clean', async () => {
+    expect(
+      await diagnostics(
+        withSections([
+          'service.request-chat:',
+          '  _chat_endpoint: "Environment:default"',
+          '  _client_timeout_notification: 45',
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('checks the options of a known section against the catalog, at line:col', async () => {
+    const d = await diagnostics(
+      withSections(['service.request-chat:', '  _client_timeout_notification: soon']),
+    );
+    expect(d.map((x) => `${x.rule} ${at(x)} ${x.path}`)).toEqual([
+      'option-type 17:37 spec.sections["service.request-chat"]._client_timeout_notification',
+    ]);
+  });
+
+  it('options of [log] and [server] are unknown to the catalog: one warning each, passed through', async () => {
+    const d = await diagnostics(withSections(['log:', '  verbose: debug', 'server: {}']));
+    expect(d.map((x) => `${x.severity} ${x.rule} ${at(x)} ${x.message}`)).toEqual([
+      'warning option-unknown 17:7 unknown option verbose in [log] (it is passed through to GMS and treated as restart-required)',
+    ]);
+  });
+
+  it('refuses a section with a dedicated field, naming the field, at the section key', async () => {
+    const d = await diagnostics(
+      withSections([
+        'chat: { enable_notification_mode: true }',
+        'gms: { http.socket_timeout: 10 }',
+        'chat.other: {}',
+        'push.provider.fcmprod: {}',
+        'connections: {}',
+        'push: {}',
+      ]),
+    );
+    expect(d.map((x) => `${x.rule} ${at(x)} ${x.message}`)).toEqual([
+      'option-placement 16:5 [chat] is written from spec.chat, not spec.sections; move the options of spec.sections.chat there',
+      'option-placement 17:5 [gms] is written from spec.gms.options, not spec.sections; move the options of spec.sections.gms there',
+      'option-placement 18:5 [chat.<service>] is written from spec.options of the ChatService whose serviceName is <service> (one ChatService per chat service), not spec.sections; move the options of spec.sections.chat.other there',
+      'option-placement 19:5 [push.provider.<name>] is written from a PushProvider <name> listed in spec.push.providers, not spec.sections; move the options of spec.sections.push.provider.fcmprod there',
+      'option-placement 20:5 [connections] is written from spec.chatServer.endpoints, not spec.sections; move the options of spec.sections.connections there',
+      'option-placement 21:5 [push] is written from spec.push (enabled, defaultProvider, options), not spec.sections; move the options of spec.sections.push there',
+    ]);
+  });
+
+  it('injection: a section name the INI serializer would not write, reported once at its key', async () => {
+    const d = await diagnostics(
+      withSections(['"log]\\n[chat": { enable_notification_mode: false }', '"a b": {}']),
+    );
+    expect(d.map((x) => `${x.rule} ${at(x)} ${x.message}`)).toEqual([
+      'injection 16:5 spec.sections key "log]<U+000A>[chat" cannot be written as a GMS section header: section name may contain only letters, digits, "_", "-", ":" and single dots between them',
+      'injection 17:5 spec.sections key "a b" cannot be written as a GMS section header: section name may contain only letters, digits, "_", "-", ":" and single dots between them',
+    ]);
+  });
+
+  it('injection in keys and values inside a section', async () => {
+    const d = await diagnostics(
+      withSections(['log:', '  "a=b": 1', '  verbose: "debug\\n[chat]"']),
+    );
+    expect(d.map((x) => `${x.rule} ${at(x)}`)).toEqual([
+      'injection 17:7',
+      'option-unknown 18:7',
+      'injection 18:16',
+    ]);
+  });
+
+  it('inline-credential: catalog credentials and keys that look like one, in any section', async () => {
+    const d = await diagnostics(
+      withSections([
+        'server:',
+        '  ssl.keystorePassword: changeit',
+        'resources:',
+        '  fcm.apiKey: AAAA',
+      ]),
+    );
+    expect(d.filter((x) => x.rule !== 'option-unknown').map((x) => `${x.rule} ${at(x)}`)).toEqual([
+      'inline-credential 17:7',
+      'inline-credential 19:7',
+    ]);
+  });
+
+  it('option-unknown: an unknown section, with a did-you-mean that names the right field', async () => {
+    const d = await diagnostics(withSections(['sever: { port: 8080 }', 'GMS: {}']));
+    expect(d.map((x) => `${x.severity} ${x.rule} ${at(x)} ${x.message}`)).toEqual([
+      'warning option-unknown 16:5 unknown section [sever]; did you mean [server]? (its 1 option(s) are passed through to GMS unchecked and treated as restart-required)',
+      'warning option-unknown 17:5 unknown section [GMS]; did you mean [gms] (spec.gms.options)? (its 0 option(s) are passed through to GMS unchecked and treated as restart-required)',
+    ]);
+  });
+
+  it('option-placement (warning): a Chat Server application section GMS does not read', async () => {
+    const d = await diagnostics(withSections(['client-file-transfer: { upload-max-files: 5 }']));
+    expect(d.map((x) => `${x.severity} ${x.rule} ${at(x)}`)).toEqual([
+      'warning option-placement 16:5',
+    ]);
+    expect(d[0]!.message).toContain('Chat Server application section');
+  });
+
+  it('schema: a section that is not a map, and too many sections, reported once', async () => {
+    const d = await diagnostics(withSections(['log: verbose']));
+    expect(d.map((x) => `${x.rule} ${x.message}`)).toEqual([
+      'schema spec.sections.log must be a map of option names to values, not string',
+    ]);
+    const many = Array.from({ length: 65 }, (_, i) => `s${i}: {}`);
+    const e = (await diagnostics(withSections(many))).filter((x) => x.rule !== 'option-unknown');
+    expect(e.map((x) => `${x.rule} ${at(x)} ${x.message}`)).toEqual([
+      'schema 15:3 spec.sections holds 65 sections; at most 64',
+    ]);
+  });
+});
