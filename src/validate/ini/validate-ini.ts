@@ -56,13 +56,13 @@ export function validateIniText(file: string, text: string, opts: IniOptions = {
   for (const section of doc.sections) {
     const pattern = sectionPatternOf(section.name);
     if (!pattern) {
+      // Its options are not checked against the catalog, but a credential is still one.
       add(
         section.pos.line,
         section.pos.column,
         'option-unknown',
-        `unknown section [${printable(section.name)}]; its ${section.entries.length} option(s) are not checked`,
+        `unknown section [${printable(section.name)}]; its ${section.entries.length} option(s) are not checked against the catalog`,
       );
-      continue;
     }
     if (pattern === 'push.provider.<name>') {
       const problem = providerNameProblem(section.name.slice('push.provider.'.length));

@@ -72,6 +72,19 @@ describe('INI rules', () => {
     expect(validateIniText('gms.ini', text).diagnostics[0]!.message).not.toContain('AAAA');
   });
 
+  it('a key that looks like a credential is one in any section, known or not ([server], [mystery])', () => {
+    expect(rulesOf('[server]\nssl.keystorePassword=changeit\n')).toEqual([
+      ['inline-credential', 2, 1, 'error'],
+    ]);
+    expect(rulesOf('[mystery]\napi_token=x\n')).toEqual([
+      ['option-unknown', 1, 2, 'warning'],
+      ['inline-credential', 2, 1, 'error'],
+    ]);
+    expect(rulesOf('[mystery]\napi_token=x\n', 'secrets.ini')).toEqual([
+      ['option-unknown', 1, 2, 'warning'],
+    ]);
+  });
+
   it('provider section names must be letters and digits', () => {
     expect(rulesOf('[push.provider.fcm_prod]\nfcm.title=x\n')).toEqual([
       ['provider-name', 1, 2, 'error'],
