@@ -8,6 +8,11 @@ export interface CommandModule {
   builder: (y: Argv) => Argv;
   /** Returns the process exit code (0 ok, 1 findings, 2 usage or I/O error). */
   run: (args: Record<string, unknown>) => Promise<number>;
+  /**
+   * Optional: the arguments yargs would give `run` for plain command lines, without loading
+   * yargs (./quick-args.ts); undefined to let yargs parse (help, errors, anything unusual).
+   */
+  parseQuick?: (argv: readonly string[]) => Record<string, unknown> | undefined;
 }
 
 export interface CommandLoader {

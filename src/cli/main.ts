@@ -47,6 +47,13 @@ export async function main(argv: string[]): Promise<void> {
   }
   try {
     const { command } = await loader.load();
+    // Plain command lines skip loading yargs (~40 ms, issue 2 "Performance"); everything else,
+    // --help and errors included, is parsed by yargs below.
+    const quick = command.parseQuick?.(argv.slice(1));
+    if (quick) {
+      process.exitCode = await command.run(quick);
+      return;
+    }
     const { default: yargs } = await import('yargs');
     const parsed = await command
       .builder(

@@ -27,6 +27,8 @@ export {
   FORMATS,
   formatReport,
   resolveFormat,
+  resolveRulesBaseUrl,
+  RULES_BASE_URL_ENV,
   githubStepSummary,
   summaryLine,
   type FormatName,

@@ -17,10 +17,12 @@ import {
   parseSize,
   registerRules,
   resolveFormat,
+  resolveRulesBaseUrl,
   validatePaths,
   type EngineResult,
 } from '../../validate/index.js';
 import { UsageError, type CommandModule } from '../command.js';
+import { quickArgs, type QuickSpec } from '../quick-args.js';
 import { useColor, writeFileAtomic } from './output.js';
 import { loadFileCheckers } from './validate-checkers.js';
 
@@ -90,10 +92,34 @@ export function positionals(args: Record<string, unknown>): string[] {
   return ((args._ as unknown[] | undefined) ?? []).map(String);
 }
 
-function toolVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../../../package.json') as { version: string }).version;
+interface PackageJson {
+  version: string;
+  repository?: unknown;
 }
+
+function packageJson(): PackageJson {
+  return createRequire(import.meta.url)('../../../package.json') as PackageJson;
+}
+
+/** SARIF helpUri base: --rules-base-url, GMSCTL_RULES_BASE_URL, package.json repository. */
+function rulesBaseUrl(args: Record<string, unknown>, pkg: PackageJson): string | undefined {
+  try {
+    return resolveRulesBaseUrl({
+      flag: args.rulesBaseUrl as string | undefined,
+      repository: pkg.repository,
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The options `validate` reads without yargs for plain command lines (../quick-args.ts). */
+const QUICK: QuickSpec = {
+  strings: ['format', 'output', 'rules-base-url', 'gms-version', 'max-file-size', 'stdin-filename'],
+  booleans: ['strict'],
+  choices: { format: [...FORMATS, 'auto'] },
+  defaults: { format: 'text', strict: false },
+};
 
 export const command: CommandModule = {
   usage: 'validate [paths..]',
@@ -116,7 +142,12 @@ export const command: CommandModule = {
           type: 'string',
           describe: 'Write the report to FILE (atomically) instead of stdout',
         })
-        .option('strict', { type: 'boolean', default: false, describe: 'Exit 1 on warnings too' }),
+        .option('strict', { type: 'boolean', default: false, describe: 'Exit 1 on warnings too' })
+        .option('rules-base-url', {
+          type: 'string',
+          describe:
+            'Where docs/rules/ is published, for SARIF helpUri (default: $GMSCTL_RULES_BASE_URL, else the package.json repository on GitHub/GitLab/Bitbucket, else no helpUri; empty: none)',
+        }),
     )
       .example('gmsctl validate examples/', 'Validate every manifest and INI file under examples/')
       .example(
@@ -124,12 +155,18 @@ export const command: CommandModule = {
         'SARIF for code scanning',
       )
       .example('kubectl get chatservice -o yaml | gmsctl validate -', 'Validate from stdin'),
+  parseQuick: (argv) => quickArgs(argv, QUICK),
   run: async (args) => {
     const paths = positionals(args);
     if (paths.length === 0)
       throw new UsageError('give at least one file, directory or glob to validate, or - for stdin');
     const input = parseInputArgs(args);
     const format = resolveFormat(String(args.format));
+    const pkg = packageJson();
+    // A malformed --rules-base-url is a usage error whatever the format; the environment
+    // variable and package.json only matter where they are used (SARIF).
+    const baseUrl =
+      format === 'sarif' || args.rulesBaseUrl !== undefined ? rulesBaseUrl(args, pkg) : undefined;
     const checkers = await loadFileCheckers();
     for (const c of checkers) registerRules(c.rules);
 
@@ -140,7 +177,8 @@ export const command: CommandModule = {
       sources: result.sources,
       color: output === undefined && format === 'text' && useColor(process.stdout),
       rules: allRules(),
-      toolVersion: toolVersion(),
+      toolVersion: pkg.version,
+      rulesBaseUrl: baseUrl,
       files: result.files,
     });
     if (output !== undefined) {

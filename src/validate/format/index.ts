@@ -8,6 +8,12 @@ import type { FormatName, FormatOptions, Report } from './types.js';
 export { FORMATS, type FormatName, type FormatOptions, type Report } from './types.js';
 export { githubStepSummary } from './github.js';
 export { summaryLine } from './text.js';
+export {
+  parseRulesBaseUrl,
+  resolveRulesBaseUrl,
+  rulesBaseUrlFromRepository,
+  RULES_BASE_URL_ENV,
+} from './rules-base-url.js';
 
 /** `auto`: github inside GitHub Actions (GITHUB_ACTIONS=true), text elsewhere. */
 export function resolveFormat(name: string, env: NodeJS.ProcessEnv = process.env): FormatName {

@@ -1,7 +1,8 @@
 /**
  * SARIF 2.1.0 (OASIS), for GitHub code scanning and other SARIF viewers. Conventions from
  * domain/load-balancers.md §7: always a `results` array (kube-linter #213), positive
- * startLine (kics #4431), a rules table with helpUri to docs/rules, stdout clean.
+ * startLine (kics #4431), a rules table (with helpUri to docs/rules when the cli knows where
+ * they are published: opts.rulesBaseUrl), stdout clean.
  * Validated against the official schema in test/unit/validate/format.test.ts.
  */
 import { allRules, ruleDocsUrl, type RuleMeta } from '../rules/meta.js';
@@ -39,14 +40,17 @@ export function formatSarif(report: Report, opts: FormatOptions = {}): string {
             ...(opts.toolVersion
               ? { version: opts.toolVersion, semanticVersion: opts.toolVersion }
               : {}),
-            informationUri: ruleDocsUrl('README').replace(/README\.md$/, ''),
-            rules: rules.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
-              shortDescription: { text: r.summary },
-              helpUri: ruleDocsUrl(r.id),
-              defaultConfiguration: { level: r.severity },
-            })),
+            ...(opts.rulesBaseUrl ? { informationUri: opts.rulesBaseUrl } : {}),
+            rules: rules.map((r) => {
+              const helpUri = ruleDocsUrl(r.id, opts.rulesBaseUrl);
+              return {
+                id: r.id,
+                name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+                shortDescription: { text: r.summary },
+                ...(helpUri ? { helpUri } : {}),
+                defaultConfiguration: { level: r.severity },
+              };
+            }),
           },
         },
         columnKind: 'utf16CodeUnits',

@@ -15,6 +15,11 @@ export interface FormatOptions {
   rules?: readonly RuleMeta[];
   /** gmsctl version for SARIF tool.driver.version. */
   toolVersion?: string;
+  /**
+   * Where docs/rules/ is published (absolute, ending in `/`), for SARIF helpUri and
+   * informationUri; both are left out without it (see rules-base-url.ts).
+   */
+  rulesBaseUrl?: string;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;

@@ -126,13 +126,6 @@ const RULES: readonly RuleMeta[] = [
 
 const BY_ID = new Map<string, RuleMeta>(RULES.map((r) => [r.id, r]));
 
-/**
- * Where the rule pages are published. SARIF's helpUri must be an absolute URI, so it points at
- * the repository's docs/rules/ folder; change it here when the repository moves.
- */
-export const RULE_DOCS_BASE_URL =
-  'https://github.com/gms-chatops/gms-operator/blob/main/docs/rules/';
-
 /** Extra rules registered at run time (file checkers from the cli layer, e.g. nginx lint). */
 const extra = new Map<string, RuleMeta>();
 
@@ -156,6 +149,13 @@ export function ruleSeverity(id: string): Severity {
   return ruleMeta(id)?.severity ?? 'error';
 }
 
-export function ruleDocsUrl(id: string): string {
-  return `${RULE_DOCS_BASE_URL}${encodeURIComponent(id)}.md`;
+/**
+ * The page of a rule under `baseUrl` (where docs/rules/ is published, ending in `/`), for
+ * SARIF `helpUri`; undefined without a base. There is no built-in default: SARIF allows
+ * helpUri to be absent, and a guessed URL would send users to a page that does not exist. The
+ * cli picks the base (--rules-base-url, GMSCTL_RULES_BASE_URL, package.json `repository`:
+ * format/rules-base-url.ts).
+ */
+export function ruleDocsUrl(id: string, baseUrl: string | undefined): string | undefined {
+  return baseUrl === undefined ? undefined : `${baseUrl}${encodeURIComponent(id)}.md`;
 }

@@ -69,22 +69,37 @@ describe('json', () => {
   });
 });
 
+/** The official SARIF 2.1.0 schema, compiled. */
+function sarifValidator() {
+  // The schema as published with Microsoft's SARIF SDK (draft-04 syntax: `id`), loaded into
+  // ajv's draft-07 validator; the two drafts agree on every keyword this schema uses.
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+  const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  delete schema.$schema;
+  schema.$id = schema.id;
+  delete schema.id;
+  // unicodeRegExp off: one pattern of the published schema is not valid with the u flag.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats.default(ajv);
+  return ajv.compile(schema);
+}
+
+const RULES_BASE = 'https://example.test/gms-operator/blob/HEAD/docs/rules/';
+
 describe('sarif', () => {
   it('is valid against the official SARIF 2.1.0 schema', () => {
-    // The schema as published with Microsoft's SARIF SDK (draft-04 syntax: `id`), loaded into
-    // ajv's draft-07 validator; the two drafts agree on every keyword this schema uses.
-    const require = createRequire(import.meta.url);
-    const path = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-    const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    delete schema.$schema;
-    schema.$id = schema.id;
-    delete schema.id;
-    // unicodeRegExp off: one pattern of the published schema is not valid with the u flag.
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-    addFormats.default(ajv);
-    const validate = ajv.compile(schema);
+    const validate = sarifValidator();
     const log = JSON.parse(render('sarif'));
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const withBase = JSON.parse(
+      formatReport(
+        'sarif',
+        { diagnostics: result.diagnostics, summary: result.summary },
+        { rulesBaseUrl: RULES_BASE },
+      ),
+    );
+    expect(validate(withBase), JSON.stringify(validate.errors, null, 2)).toBe(true);
     const empty = JSON.parse(
       formatReport('sarif', {
         diagnostics: [],
@@ -93,17 +108,35 @@ describe('sarif', () => {
     );
     expect(validate(empty)).toBe(true);
     expect(empty.runs[0].results).toEqual([]);
-    // The check can fail: a zero startLine (kics #4431) is invalid.
+    // The check can fail: a zero startLine (kics #4431) is invalid, and so is a relative helpUri.
     log.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
     expect(validate(log)).toBe(false);
+    withBase.runs[0].tool.driver.rules[0].helpUri = 'docs/rules/x.md';
+    expect(validate(withBase)).toBe(false);
   });
 
-  it('lists every rule with a helpUri to its docs page, and indexes results into it', () => {
-    const log = JSON.parse(render('sarif'));
-    const rules = log.runs[0].tool.driver.rules as { id: string; helpUri: string }[];
+  it('with a rules base URL, gives every rule a helpUri to its page', () => {
+    const log = JSON.parse(
+      formatReport(
+        'sarif',
+        { diagnostics: result.diagnostics, summary: result.summary },
+        { rulesBaseUrl: RULES_BASE },
+      ),
+    );
+    const driver = log.runs[0].tool.driver;
+    expect(driver.informationUri).toBe(RULES_BASE);
+    const rules = driver.rules as { id: string; helpUri: string }[];
     expect(rules.map((r) => r.id)).toEqual(builtinRules().map((r) => r.id));
-    for (const r of rules)
-      expect(r.helpUri).toMatch(new RegExp(`^https://.*/docs/rules/${r.id}\\.md$`));
+    for (const r of rules) expect(r.helpUri).toBe(`${RULES_BASE}${r.id}.md`);
+  });
+
+  it('without one, leaves helpUri out (never a made-up URL), and indexes results into the rules', () => {
+    const log = JSON.parse(render('sarif'));
+    const driver = log.runs[0].tool.driver;
+    expect(driver).not.toHaveProperty('informationUri');
+    const rules = driver.rules as { id: string }[];
+    expect(rules.map((r) => r.id)).toEqual(builtinRules().map((r) => r.id));
+    for (const r of rules) expect(r).not.toHaveProperty('helpUri');
     for (const res of log.runs[0].results) {
       expect(rules[res.ruleIndex]!.id).toBe(res.ruleId);
       expect(res.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
