@@ -229,8 +229,9 @@ export function buildStatus(input: StatusInput): ChatServiceStatus {
     serviceName: serviceNameOf(cs),
     channel: channelOf(cs),
     cometdUrl: cometdUrl(cs),
-    replicas: sts?.status?.replicas ?? 0,
-    readyReplicas: sts?.status?.readyReplicas ?? 0,
+    // From the pods, like Ready above (the StatefulSet's own counts lag behind its pods).
+    replicas: live.length,
+    readyReplicas: ready.length,
   };
   const staticHash = input.applied?.restartHash ?? prev.staticConfigHash;
   const dynamicHash = input.applied?.dynamicHash ?? prev.dynamicConfigHash;
