@@ -22,6 +22,11 @@ map $cookie_{{cookieName}} $gms_{{id}}_route_set_cookie {
 }
 {{/if}}
 upstream gms_{{id}} {
+    # Shared memory for the peer state (failures, fail_timeout): every worker process sees a
+    # node fail and come back at the same moment, so a CometD session's requests never
+    # alternate between nodes depending on which worker accepted the connection (a request on
+    # the wrong node is a 402, a re-handshake and possibly a lost subscription).
+    zone gms_{{id}} 64k;
 {{#if (eq affinity "cookie")}}
     hash $gms_{{id}}_route_key consistent;
 {{else}}
@@ -77,6 +82,7 @@ ${PROXY}}
 export const NGINX_CONF = `{{banner}}
 # Standalone nginx.conf: check with  nginx -t -p <prefix>/ -c nginx.conf  (relative paths
 # resolve against the -p prefix; runs as an unprivileged user too).
+# One worker per core: the upstream zone below keeps the workers' view of the GMS nodes shared.
 worker_processes auto;
 pid nginx.pid;
 error_log stderr warn;

@@ -232,7 +232,7 @@ describe('input checks: injection-proof rendering', () => {
 });
 
 describe('rendered content', () => {
-  it('nginx: WebSocket map, HTTP/1.1, no buffering, error-only retries, minted cookie, read timeout > 60 s', () => {
+  it('nginx: WebSocket map, HTTP/1.1, no buffering, error-only retries, minted cookie, shared upstream zone, read timeout > 60 s', () => {
     const text = renderLoadBalancer('nginx', cs())[0]!.content;
     for (const s of [
       'map $http_upgrade $gms_customer_support_connection_upgrade',
@@ -242,6 +242,8 @@ describe('rendered content', () => {
       'proxy_buffering off;',
       'proxy_next_upstream error;',
       'hash $gms_customer_support_route_key consistent;',
+      // peer state shared by all worker processes (test/integration/lb/nginx-workers.test.ts)
+      'zone gms_customer_support 64k;',
       '"GMSROUTE=$request_id; Path=/genesys; HttpOnly; SameSite=Lax"',
       'proxy_read_timeout 80s;',
     ])
