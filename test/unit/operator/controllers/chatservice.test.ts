@@ -1,0 +1,151 @@
+/**
+ * The ChatService reconciler against the in-memory API server (fake-kube): what it applies,
+ * that a pass with nothing to change writes nothing, what it garbage-collects, and that an
+ * invalid spec applies nothing. The same behaviours run on a real API server in
+ * test/integration/k8s/operator.test.ts.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Caches } from '../../../../src/operator/caches.js';
+import {
+  ChatServiceReconciler,
+  KEEP_PREVIOUS_CONFIGS,
+} from '../../../../src/operator/controllers/chatservice.js';
+import { RESOURCES } from '../../../../src/operator/runtime/kube/resources.js';
+import type { KubeObject } from '../../../../src/operator/runtime/kube/types.js';
+import { FakeKube } from '../fakes/fake-kube.js';
+import { flush } from '../fakes/fake-clock.js';
+
+const NS = 'cc';
+let caches: Caches | undefined;
+
+afterEach(async () => {
+  await caches?.stop();
+  caches = undefined;
+});
+
+function chatService(
+  chat: Record<string, unknown> = { enable_notification_mode: true },
+): KubeObject {
+  return {
+    apiVersion: 'gms.chatops.io/v1alpha1',
+    kind: 'ChatService',
+    metadata: { name: 'support', namespace: NS },
+    spec: {
+      gms: { version: '8.5.219.03', image: 'registry.example.com/gms:8.5.219.03', replicas: 2 },
+      chatServer: {
+        version: '8.5.108.02',
+        endpoints: [{ name: 'cs-1', host: 'chat-1', port: 4125 }],
+      },
+      chat,
+    },
+  };
+}
+
+async function setup() {
+  const kube = new FakeKube();
+  caches = new Caches({ client: kube, namespaces: [NS], resyncPeriodMs: 0, httpRoutes: false });
+  caches.start();
+  await Promise.all(
+    [caches.chatServices, caches.configMaps, caches.secrets, caches.pods].map((c) =>
+      Promise.all(c.informers.map((i) => i.waitForSync())),
+    ),
+  );
+  let t = Date.UTC(2026, 10, 30, 12);
+  const reconciler = new ChatServiceReconciler({
+    client: kube,
+    caches,
+    clock: { now: () => (t += 1000), after: () => ({ cancel() {} }), sleep: async () => {} },
+  });
+  const reconcile = async () => {
+    await flush();
+    await reconciler.reconcile(
+      { key: `${NS}/support`, namespace: NS, name: 'support' },
+      { signal: new AbortController().signal, logger: undefined },
+    );
+    await flush();
+  };
+  return { kube, reconcile };
+}
+
+const staticConfigMaps = (kube: FakeKube) =>
+  [...kube.objects.values()].filter(
+    (o) => o.kind === 'ConfigMap' && o.metadata.labels?.['gms.chatops.io/config-role'] === 'static',
+  );
+
+describe('ChatServiceReconciler', () => {
+  it('applies the desired objects once; the next pass writes nothing', async () => {
+    const { kube, reconcile } = await setup();
+    kube.seed(chatService());
+    await reconcile();
+    const first = kube.writes();
+    expect(first.filter((w) => w.verb === 'apply' && !w.subresource).map((w) => w.kind)).toEqual([
+      'ConfigMap',
+      'ConfigMap',
+      'Service',
+      'Service',
+      'StatefulSet',
+      'PodDisruptionBudget',
+    ]);
+    expect(first.filter((w) => w.subresource === 'status')).toHaveLength(1);
+    kube.requests.length = 0;
+    await reconcile();
+    expect(kube.writes()).toEqual([]);
+    expect(kube.requests).toEqual([]); // everything came from the caches
+  });
+
+  it(`keeps the current static ConfigMap, the ${KEEP_PREVIOUS_CONFIGS} newest superseded ones, and any a pod mounts`, async () => {
+    const { kube, reconcile } = await setup();
+    kube.seed(chatService({ enable_notification_mode: true }));
+    await reconcile();
+    const original = staticConfigMaps(kube)[0]!.metadata.name;
+    // A pod still runs on the original config.
+    kube.seed({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'support-0',
+        namespace: NS,
+        labels: {
+          'app.kubernetes.io/managed-by': 'gms-operator',
+          'gms.chatops.io/chatservice': 'support',
+        },
+      },
+      spec: {
+        volumes: [
+          { name: 'gms-config', projected: { sources: [{ configMap: { name: original } }] } },
+        ],
+      },
+    });
+    for (let i = 1; i <= 6; i++) {
+      kube.seed(chatService({ enable_notification_mode: true, 'x-custom-option': `v${i}` }));
+      await reconcile();
+    }
+    const names = staticConfigMaps(kube).map((c) => c.metadata.name);
+    // current + 3 previous + the mounted original
+    expect(names).toHaveLength(1 + KEEP_PREVIOUS_CONFIGS + 1);
+    expect(names).toContain(original);
+    const deletes = kube.writes().filter((w) => w.verb === 'delete');
+    expect(deletes.length).toBe(7 - names.length);
+    expect(deletes.every((d) => d.kind === 'ConfigMap')).toBe(true);
+  });
+
+  it('an invalid spec writes only status, with ConfigValid=False', async () => {
+    const { kube, reconcile } = await setup();
+    kube.seed(chatService({ enable_notification_mode: 'maybe' }));
+    await reconcile();
+    expect(kube.writes().map((w) => `${w.verb} ${w.kind} ${w.subresource ?? ''}`.trim())).toEqual([
+      'apply ChatService status',
+    ]);
+    const cs = await kube.get<
+      KubeObject & { status: { conditions: { type: string; status: string; reason: string }[] } }
+    >(RESOURCES.ChatService, NS, 'support');
+    expect(cs!.status.conditions.find((c) => c.type === 'ConfigValid')).toMatchObject({
+      status: 'False',
+      reason: 'ConfigInvalid',
+    });
+    expect(cs!.status.conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ConfigInvalid',
+    });
+  });
+});
