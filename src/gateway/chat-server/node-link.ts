@@ -20,7 +20,13 @@ import {
   type ResponseFrame,
   type UnbindFrame,
 } from './protocol.js';
-import type { ChatSession, ChatSessions, EventOrigin, SessionIdentity } from './sessions.js';
+import type {
+  AttachSession,
+  ChatSession,
+  ChatSessions,
+  EventOrigin,
+  SessionIdentity,
+} from './sessions.js';
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -75,6 +81,24 @@ function identity(a: Args): SessionIdentity {
   if (service !== undefined) id.service = service;
   return id;
 }
+/** The customer's CometD session a request came from (absent: a node that does not send it). */
+function attach(a: Args): AttachSession | undefined {
+  const v = a.attach;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new ChatError(ErrorCode.InvalidParameter, 'protocol: "attach" must be an object');
+  const session = (v as Args).session;
+  const since = (v as Args).since;
+  if (typeof session !== 'string' || session.length === 0 || session.length > 128)
+    throw new ChatError(ErrorCode.InvalidParameter, 'protocol: "attach.session" must be a string');
+  if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0)
+    throw new ChatError(
+      ErrorCode.InvalidParameter,
+      'protocol: "attach.since" must be a non-negative integer (ms since the epoch)',
+    );
+  return { session, since };
+}
+
 function push(a: Args): PushRegistration | undefined {
   const p = a.push;
   if (p === undefined || p === null) return undefined;
@@ -208,7 +232,7 @@ export class NodeLinks {
         }
         const p = push(a);
         if (p) args.push = p;
-        return s.requestChat(node, args);
+        return s.requestChat(node, args, attach(a));
       }
       case 'requestNotifications': {
         const id = identity(a);
@@ -219,6 +243,7 @@ export class NodeLinks {
           int(a, 'transcriptPosition'),
           push(a),
           strMap(a, 'userData'),
+          attach(a),
         );
         if (previous && previous !== node) this.sendUnbind(previous, r.session.chatId);
         return r;
@@ -254,10 +279,15 @@ export class NodeLinks {
         const chats = a.chats;
         if (!Array.isArray(chats))
           throw new ChatError(ErrorCode.InvalidParameter, 'protocol: "chats" must be an array');
-        const list = chats.map((c: Args) => ({
-          secureKey: str(c, 'secureKey'),
-          nextPosition: int(c, 'nextPosition'),
-        }));
+        const list = chats.map((c: Args) => {
+          const entry: { secureKey: string; nextPosition: number; attach?: AttachSession } = {
+            secureKey: str(c, 'secureKey'),
+            nextPosition: int(c, 'nextPosition'),
+          };
+          const at = attach(c);
+          if (at) entry.attach = at;
+          return entry;
+        });
         return { service: '', session: emptyState(), events: [], resumed: s.resume(node, list) };
       }
       default:

@@ -65,6 +65,13 @@ export interface ChatSession {
   lastClientActivity: number;
   /** The node that currently receives this session's events (null: none attached). */
   boundNode: string | null;
+  /**
+   * Monotonic attach epoch: when the newest customer CometD session that ever attached this
+   * chat (requestChat / requestNotifications) was created, in its node's clock. A resume from
+   * an older CometD session is a late request of a session the customer already left, and
+   * never takes the chat back (see requestNotifications).
+   */
+  attachedSince: number;
   /** Highest event index the client acknowledged with readReceipt. */
   readIndex: number;
   files: Map<string, StoredFile>;
@@ -106,6 +113,15 @@ export interface RequestChatArgs {
   emailAddress?: string;
   userData: Record<string, string>;
   push?: PushRegistration;
+}
+
+/**
+ * The customer's CometD session a chat request came from, as the gateway node saw it: its
+ * clientId and when it was created (handshake time, ms since the epoch, node clock).
+ */
+export interface AttachSession {
+  session: string;
+  since: number;
 }
 
 export interface SessionIdentity {
@@ -248,7 +264,7 @@ export class ChatSessions extends EventEmitter {
   // Client (customer) side: the eleven operations, as a node forwards them.
   // -------------------------------------------------------------------------------------------
 
-  requestChat(node: string, a: RequestChatArgs): OpResult {
+  requestChat(node: string, a: RequestChatArgs, attach?: AttachSession): OpResult {
     const s: ChatSession = {
       chatId: newChatId(),
       userId: newUserId(),
@@ -264,6 +280,7 @@ export class ChatSessions extends EventEmitter {
       createdAt: this.now(),
       lastClientActivity: this.now(),
       boundNode: node,
+      attachedSince: attach?.since ?? 0,
       readIndex: 0,
       files: new Map(),
       counters: { uploadedFiles: 0, uploadedBytes: 0, downloads: 0 },
@@ -297,8 +314,20 @@ export class ChatSessions extends EventEmitter {
     transcriptPosition: number,
     push?: PushRegistration,
     userData?: Record<string, string>,
+    attach?: AttachSession,
   ): OpResult {
     const s = this.find(id, true);
+    // A customer's client has one CometD session at a time and handshakes again only after it
+    // gave the previous one up; so a request from a session created before the newest one that
+    // attached this chat was sent before the customer moved, and arrives late (a slow node, a
+    // retried or queued request). It must not take the chat's events back to a session nobody
+    // reads any more.
+    if (attach && !s.ended && attach.since < s.attachedSince)
+      throw new ChatError(
+        ErrorCode.StaleSession,
+        'this chat is attached to a newer CometD session of the customer; handshake again to resume it here',
+      );
+    if (attach && !s.ended) s.attachedSince = attach.since;
     const moved = s.boundNode !== node;
     if (moved && this.options.rotateSecureKeyOnMove && !s.ended) {
       s.superseded.add(s.secureKey);
@@ -316,12 +345,21 @@ export class ChatSessions extends EventEmitter {
     );
   }
 
-  /** A node reclaims sessions after its connection to the Chat Server dropped and came back. */
-  resume(node: string, chats: { secureKey: string; nextPosition: number }[]): OpResult[] {
+  /**
+   * A node reclaims sessions after its connection to the Chat Server dropped and came back.
+   * A chat that a newer CometD session attached meanwhile (elsewhere) is not reclaimed: it is
+   * left out of the answer and the node drops it.
+   */
+  resume(
+    node: string,
+    chats: { secureKey: string; nextPosition: number; attach?: AttachSession }[],
+  ): OpResult[] {
     const out: OpResult[] = [];
     for (const c of chats) {
       const s = this.byKey.get(c.secureKey);
       if (!s) continue;
+      if (c.attach && !s.ended && c.attach.since < s.attachedSince) continue;
+      if (c.attach && !s.ended) s.attachedSince = c.attach.since;
       if (!s.ended) s.boundNode = node;
       out.push(
         this.result(

@@ -39,6 +39,13 @@ export const ErrorCode = {
   DownloadAttemptsExceeded: 115,
   FileNotFound: 116,
   FileDeleteForbidden: 117,
+  /**
+   * requestNotifications from a CometD session older than the one the chat is attached to: a
+   * request the customer's client sent before it handshook again, delivered late. The newer
+   * session keeps the chat; the old session is ended (the client handshakes again if it is
+   * still in use).
+   */
+  StaleSession: 118,
   /** The Chat V2 CometD API is disabled on this node ([chat] enable_notification_mode=false). */
   CometdApiDisabled: 120,
   /** Server side: no Chat Server connection (node detached, OFFLINE or Chat Server down). */

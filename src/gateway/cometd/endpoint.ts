@@ -54,7 +54,8 @@ export interface CometdOptions {
 export class CometdEndpoint {
   readonly adapter: NodeAdapter;
   readonly engine: FayeEngine;
-  private readonly clients = new Set<string>();
+  /** Live CometD sessions: clientId -> when it was created (handshake, ms since the epoch). */
+  private readonly clients = new Map<string, number>();
   /** Original subscription of a rewritten /meta/(un)subscribe, by clientId and message id. */
   private readonly rewritten = new Map<string, string | string[]>();
 
@@ -74,7 +75,7 @@ export class CometdEndpoint {
       outgoing: (m, _req, cb) => this.outgoing(m, cb),
     });
     this.adapter.on('handshake', (clientId: string) => {
-      this.clients.add(clientId);
+      this.clients.set(clientId, Date.now());
       this.engine.enablePrivateDelivery(clientId);
     });
     this.adapter.on('disconnect', (clientId: string) => {
@@ -89,6 +90,16 @@ export class CometdEndpoint {
 
   isActive(clientId: string): boolean {
     return this.clients.has(clientId);
+  }
+
+  /** When the client's CometD session was created (undefined: not a live session here). */
+  sessionSince(clientId: string): number | undefined {
+    return this.clients.get(clientId);
+  }
+
+  /** End one CometD session: its next request answers 402 and the client handshakes again. */
+  destroy(clientId: string): void {
+    if (this.clients.has(clientId)) this.engine.destroy(clientId);
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -106,7 +117,7 @@ export class CometdEndpoint {
 
   /** End every CometD session (node going OFFLINE): clients handshake again, elsewhere. */
   destroyAll(): number {
-    const ids = [...this.clients];
+    const ids = [...this.clients.keys()];
     for (const id of ids) this.engine.destroy(id);
     return ids.length;
   }

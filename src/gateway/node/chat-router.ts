@@ -36,6 +36,8 @@ interface ChatBinding {
   cs: string;
   /** The CometD client that owns it here, or null once that client is gone. */
   clientId: string | null;
+  /** When that CometD session was created (the chat's attach epoch, see attachOf). */
+  since: number;
   secureKey: string;
   /** Next index the client has not been sent yet. */
   nextPosition: number;
@@ -99,6 +101,17 @@ export class ChatRouter {
   // ---------------------------------------------------------------------------------------------
   // Client -> Chat Server
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The CometD session a request comes from, sent with requestChat / requestNotifications (and
+   * the resume after a Chat Server reconnect): the Chat Server keeps a chat attached to the
+   * newest session that asked for it, so a late request of a session the customer already
+   * left (sent before it handshook again elsewhere) cannot take the chat's events back
+   * (docs/chat-server-protocol.md, "Binding and events").
+   */
+  private attachOf(clientId: string): { session: string; since: number } {
+    return { session: clientId, since: this.ctx.endpoint.sessionSince(clientId) ?? Date.now() };
+  }
 
   /** A publish on /service/chatV2/<service> by `clientId`. */
   onOperation(clientId: string, service: string, data: unknown): void {
@@ -187,7 +200,7 @@ export class ChatRouter {
         );
       const cs = this.ctx.pool.forNewChat();
       const { operation: _op, auth: _auth, ...rest } = req;
-      cs.call('requestChat', { ...rest, service }, (err, r) => {
+      cs.call('requestChat', { ...rest, service, attach: this.attachOf(clientId) }, (err, r) => {
         if (err || !r) return this.fail(clientId, service, 'requestChat', err);
         this.bind(clientId, service, cs, r);
         this.respond(clientId, service, 'requestChat', r);
@@ -205,8 +218,17 @@ export class ChatRouter {
       );
     const { operation, alias, ...rest } = req;
     // `service`: a session answers only on its own chat service's channel.
-    const args = { ...rest, service };
+    const args: Record<string, unknown> = { ...rest, service };
+    if (operation === 'requestNotifications') args.attach = this.attachOf(clientId);
     this.ctx.pool.callForSession(req.secureKey, alias, operation, args, (err, r, cs) => {
+      if (err?.code === ErrorCode.StaleSession) {
+        // A session the customer already left: end it, so a client that still uses it (a
+        // clock far behind the node that attached the chat) handshakes again and resumes.
+        // The error leaves first (a held long poll or the WebSocket takes it at once).
+        this.fail(clientId, service, operation, err);
+        setTimeout(() => this.ctx.endpoint.destroy(clientId), 100).unref();
+        return;
+      }
       if (err || !r || !cs) return this.fail(clientId, service, operation, err);
       if (operation === 'requestNotifications') this.bind(clientId, service, cs, r);
       else this.track(r);
@@ -228,6 +250,7 @@ export class ChatRouter {
       service,
       cs: cs.endpoint.name,
       clientId,
+      since: this.ctx.endpoint.sessionSince(clientId) ?? Date.now(),
       secureKey: s.secureKey,
       nextPosition: s.nextPosition,
     };
@@ -330,7 +353,13 @@ export class ChatRouter {
     if (mine.length === 0) return;
     cs.call(
       'resume',
-      { chats: mine.map((b) => ({ secureKey: b.secureKey, nextPosition: b.nextPosition })) },
+      {
+        chats: mine.map((b) => ({
+          secureKey: b.secureKey,
+          nextPosition: b.nextPosition,
+          attach: { session: b.clientId, since: b.since },
+        })),
+      },
       (err, r) => {
         if (err || !r?.resumed) {
           this.ctx.log.warn(
@@ -339,6 +368,9 @@ export class ChatRouter {
           );
           return;
         }
+        // Chats the Chat Server did not give back were attached to a newer session elsewhere.
+        const kept = new Set(r.resumed.map((res) => res.session.chatId));
+        for (const b of mine) if (!kept.has(b.chatId)) this.drop(b.chatId);
         for (const res of r.resumed) {
           const b = this.chats.get(res.session.chatId);
           if (!b?.clientId) continue;

@@ -87,6 +87,52 @@ describe('a chat resumes on another node', () => {
   });
 });
 
+describe('a late resume of a CometD session the customer already left', () => {
+  it('is refused (118) and the chat stays with the newer session on the other node', async () => {
+    // The customer's first CometD session, on gms-1.
+    const old = await GmsChatClient.connect({
+      url: cometd(0),
+      service: SERVICE,
+      autoResume: false,
+    });
+    const started = await old.requestChat({ nickname: 'Late' });
+    const chatId = started.chatId!;
+    await agent(h.csUrl, `/v1/chats/${chatId}/join`, { nickname: 'Alice' });
+    await old.waitForEvent((e) => e.type === 'ParticipantJoined' && e.from.type === 'Agent');
+    // The customer's client handshakes again, now on gms-2 (a newer session), and resumes.
+    await new Promise((r) => setTimeout(r, 5));
+    const current = await GmsChatClient.connect({ url: cometd(1), service: SERVICE });
+    try {
+      await current.send('requestNotifications', {
+        secureKey: old.secureKey,
+        transcriptPosition: 1,
+      });
+      // A requestNotifications of the old session reaches gms-1 only now (sent before the
+      // client moved, held up on the way). Without the attach epoch it took the chat back to
+      // gms-1, where nobody reads the old session any more.
+      const late = await old
+        .send('requestNotifications', { secureKey: started.secureKey, transcriptPosition: 1 })
+        .then(
+          () => undefined,
+          (e: { notification?: ChatNotification }) => e.notification,
+        );
+      expect(late?.errors?.[0]?.code).toBe(118);
+      const chat = (await (await fetch(`${h.csUrl}/v1/chats/${chatId}`)).json()) as {
+        boundNode: string;
+      };
+      expect(chat.boundNode).toBe('gms-2');
+      await agent(h.csUrl, `/v1/chats/${chatId}/send`, { text: 'still with you?' });
+      await current.waitForEvent((e) => e.text === 'still with you?', 5000);
+      // gms-1 ended the stale session: a client still using it handshakes again.
+      await waitFor(() => old.sessions.length === 2, 5000);
+      expect(current.gaps()).toEqual([]);
+    } finally {
+      await current.close();
+      await old.close();
+    }
+  });
+});
+
 describe('node API', () => {
   it('status, OFFLINE (detach, sessions ended, readiness fails, handshakes refused), ONLINE (reattach)', async () => {
     const node = h.gateways[0]!;

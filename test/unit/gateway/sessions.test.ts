@@ -110,6 +110,52 @@ describe('ChatSessions', () => {
     );
   });
 
+  it('a late resume from an older CometD session never takes the chat back from a newer one (attach epoch)', () => {
+    const t = 1_700_000_000_000;
+    const started = s.requestChat(
+      'gms-0',
+      { service: 'svc', nickname: 'Joan', userData: {} },
+      { session: 'a1', since: t },
+    );
+    const key = started.session.secureKey;
+    const chat = s.byId(started.session.chatId);
+    // The customer's client handshakes again on gms-1 (a newer session) and resumes there.
+    s.requestNotifications('gms-1', { secureKey: key }, 2, undefined, undefined, {
+      session: 'b2',
+      since: t + 500,
+    });
+    expect(chat.boundNode).toBe('gms-1');
+    const latestKey = chat.secureKey;
+    // A requestNotifications the client sent on its old session before it moved arrives now.
+    expect(
+      code(() =>
+        s.requestNotifications('gms-0', { secureKey: key }, 2, undefined, undefined, {
+          session: 'a1',
+          since: t,
+        }),
+      ),
+    ).toBe(ErrorCode.StaleSession);
+    expect(chat.boundNode).toBe('gms-1'); // still where the customer is
+    expect(chat.secureKey).toBe(latestKey); // no rotation either
+    // ... and a Chat Server reconnect of gms-0 does not reclaim it.
+    expect(
+      s.resume('gms-0', [
+        { secureKey: latestKey, nextPosition: 2, attach: { session: 'a1', since: t } },
+      ]),
+    ).toEqual([]);
+    expect(chat.boundNode).toBe('gms-1');
+    // The same session again, or a newer one anywhere, does move it (also after gms-1 left).
+    s.unbindNode('gms-1');
+    s.requestNotifications('gms-2', { secureKey: latestKey }, 2, undefined, undefined, {
+      session: 'c3',
+      since: t + 900,
+    });
+    expect(chat.boundNode).toBe('gms-2');
+    // A node that does not send the session (older protocol) keeps the old behaviour.
+    s.requestNotifications('gms-0', { secureKey: chat.secureKey }, 2);
+    expect(chat.boundNode).toBe('gms-0');
+  });
+
   it('deprecated chatId/userId must match when sent; a session answers only on its service', () => {
     const { session } = s.requestChat('n1', { service: 'svc', nickname: 'Joan', userData: {} });
     expect(
