@@ -208,14 +208,7 @@ export class GmsChatClient extends EventEmitter {
       this.subscribed = new Promise<void>((resolve, reject) => {
         cometd.addListener('/meta/handshake', (m: Message) => {
           if (!m.successful) return;
-          const first = this.handshakes === 1;
-          cometd.batch(() =>
-            cometd.subscribe(this.channel, onMessage, (r: Message) => {
-              if (!first) return;
-              if (r.successful) resolve();
-              else reject(new ChatClientError(`subscribe failed: ${r.error ?? 'unknown error'}`));
-            }),
-          );
+          this.subscribeChannel(this.handshakes, onMessage, resolve, reject);
         });
       });
       this.subscribed.catch(() => undefined);
@@ -230,6 +223,71 @@ export class GmsChatClient extends EventEmitter {
       );
     });
   }
+
+  /**
+   * Subscribe to the chat channel for the CometD session of handshake `generation`.
+   *
+   * A failed subscribe makes cometd drop the subscription, and with it every later
+   * notification, while the session itself may be fine: behind a load balancer that briefly
+   * sends one session's requests to two nodes (a node just came back), the /meta/subscribe can
+   * reach the node that does not know the session (`401::Unknown client`) while the long poll
+   * and the publishes reach the one that does. Nothing in cometd retries it, so the client would
+   * silently stop hearing from the chat. So: retry until it works or a newer handshake takes
+   * over, and resume afterwards (notifications that came while unsubscribed were dropped).
+   * Errors that are not about the session (a service that is not configured) fail the first
+   * subscribe at once.
+   */
+  private subscribeChannel(
+    generation: number,
+    onMessage: (m: Message) => void,
+    resolve: () => void,
+    reject: (e: Error) => void,
+    attempt = 1,
+  ): void {
+    this.cometd.batch(() =>
+      this.cometd.subscribe(this.channel, onMessage, (r: Message) => {
+        const first = generation === 1;
+        if (r.successful) {
+          resolve(); // the first success settles waitSubscribed(), whichever handshake it was
+          if (attempt > 1) {
+            // Notifications that came while the subscription was missing were dropped: an
+            // operation still waiting for one will not get it (fail it now, so a resume that
+            // waits retries at once), and the chat resumes from the last processed event.
+            const p = this.pending;
+            if (p) {
+              this.pending = undefined;
+              clearTimeout(p.timer);
+              p.reject(
+                new ChatClientError(
+                  `${p.operation}: its notification was lost while the channel subscription was missing`,
+                ),
+              );
+            }
+            if ((this.options.autoResume ?? true) && this.secureKey)
+              void this.autoResume(generation);
+          }
+          return;
+        }
+        const error = String(r.error ?? 'unknown error');
+        this.subscribeFailures++;
+        const sessionProblem = /^40[12]:/.test(error);
+        if (first && !sessionProblem)
+          return reject(new ChatClientError(`subscribe failed: ${error}`));
+        if (generation !== this.handshakes || this.closed || this.cometd.isDisconnected()) return;
+        setTimeout(
+          () => {
+            if (generation !== this.handshakes || this.closed || this.cometd.isDisconnected())
+              return;
+            this.subscribeChannel(generation, onMessage, resolve, reject, attempt + 1);
+          },
+          Math.min(100 * attempt, 2000),
+        );
+      }),
+    );
+  }
+
+  /** Subscribes that failed and were retried (diagnostics). */
+  subscribeFailures = 0;
 
   /** The first /meta/subscribe reply (subscribe mode only). */
   private subscribed: Promise<void> = Promise.resolve();
@@ -352,18 +410,27 @@ export class GmsChatClient extends EventEmitter {
    * one session's requests to two nodes while it learns a node is back.
    */
   private async autoResume(generation: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      if (generation !== this.handshakes || this.chatEnded || this.closed) return;
-      try {
-        await this.resume();
-        return;
-      } catch (e) {
-        this.lastResumeError = (e as Error).message;
-        this.emit('resumeFailed', e);
-        await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 3000)));
+    if (this.resuming === generation) return; // that loop is already at it
+    this.resuming = generation;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (generation !== this.handshakes || this.chatEnded || this.closed) return;
+        try {
+          await this.resume();
+          return;
+        } catch (e) {
+          this.lastResumeError = (e as Error).message;
+          this.emit('resumeFailed', e);
+          await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 3000)));
+        }
       }
+    } finally {
+      if (this.resuming === generation) this.resuming = undefined;
     }
   }
+
+  /** The handshake generation whose automatic resume loop is running. */
+  private resuming: number | undefined;
 
   /** Indexes missing between 1 and the highest index received. */
   gaps(): number[] {
