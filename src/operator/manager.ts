@@ -21,6 +21,7 @@ import { RolloutExecutor } from './rollout/executor.js';
 import { Caches } from './caches.js';
 import type { MultiInformer } from './caches.js';
 import { ChatServiceReconciler } from './controllers/chatservice.js';
+import { PushProviderReconciler } from './controllers/pushprovider.js';
 import {
   INDEX_PROVIDER,
   INDEX_SECRET,
@@ -91,6 +92,7 @@ export class Operator {
   readonly identity: string;
   caches!: Caches;
   controller!: Controller;
+  providerController!: Controller;
   events!: EventRecorder;
   private elector: LeaderElector | undefined;
   private leading = false;
@@ -170,6 +172,18 @@ export class Operator {
       name: CONTROLLER_NAME,
       reconciler,
       concurrency: opts.concurrency,
+      metrics: this.metrics,
+      logger: this.log,
+      clock: this.clock,
+    });
+    this.providerController = new Controller({
+      name: 'pushprovider',
+      reconciler: new PushProviderReconciler({
+        client: this.writer,
+        caches: this.caches,
+        clock: this.clock,
+      }),
+      concurrency: 1,
       metrics: this.metrics,
       logger: this.log,
       clock: this.clock,
@@ -276,7 +290,10 @@ export class Operator {
       ),
     );
     for (const cs of this.caches.chatServices.list()) this.controller.enqueue(keyOf(cs.metadata));
+    for (const p of this.caches.pushProviders.list())
+      this.providerController.enqueue(keyOf(p.metadata));
     this.controller.start();
+    this.providerController.start();
   }
 
   private stopLeading(): void {
@@ -287,6 +304,7 @@ export class Operator {
     if (!wasLeading) return;
     this.log.error('leadership lost: aborting in-flight reconciles and exiting');
     this.controller.abortInFlight();
+    this.providerController.abortInFlight();
     this.deps.onFatal?.('leader election lost');
   }
 
@@ -314,9 +332,18 @@ export class Operator {
         enqueue(cs.metadata.namespace, cs.metadata.name);
       }
     };
+    const provider = (p: KubeObject) => this.providerController.enqueue(keyOf(p.metadata));
     caches.pushProviders.addHandler({
-      onAdd: byProvider,
-      onUpdate: (_a, b) => byProvider(b),
+      onAdd: (p) => {
+        byProvider(p);
+        provider(p);
+      },
+      onUpdate: (a, b) => {
+        // Our own status writes change nothing a ChatService renders.
+        if (a !== b && !specOrMetaChanged(a, b)) return;
+        byProvider(b);
+        provider(b);
+      },
       onDelete: byProvider,
     });
     const bySecret = (s: KubeObject) => {
@@ -328,7 +355,10 @@ export class Operator {
       const key = nsKey(s.metadata.namespace, s.metadata.name);
       for (const cs of caches.chatServices.byIndex(INDEX_SECRET, key))
         enqueue(cs.metadata.namespace, cs.metadata.name);
-      for (const p of caches.pushProviders.byIndex(INDEX_SECRET, key)) byProvider(p);
+      for (const p of caches.pushProviders.byIndex(INDEX_SECRET, key)) {
+        byProvider(p);
+        provider(p);
+      }
     };
     caches.secrets.addHandler({
       onAdd: bySecret,

@@ -16,7 +16,8 @@
  */
 import type { Logger } from 'pino';
 import type { ChatService, PushProvider, RolloutStatus, SecretData } from '../../api/types.js';
-import { render } from '../../config/index.js';
+import { formatPath, render } from '../../config/index.js';
+import type { RenderedConfig } from '../../config/index.js';
 import type { ManifestObject, SourceSecret } from '../../manifests/index.js';
 import { LABEL_CONFIG_ROLE, desiredState, manifestProblems, names } from '../../manifests/index.js';
 import type { Diagnostic } from '../../validate/index.js';
@@ -93,8 +94,13 @@ export class ChatServiceReconciler implements Reconciler {
       .map((n) => caches.secrets.get(ns, n))
       .filter((s): s is KubeObject => s !== undefined);
 
-    // 2. validate
+    // 2. validate (and render: what the renderer had to leave out is an error too, e.g. a
+    // Secret key that does not exist: the validator checks Secret references only when it is
+    // given Secrets of that namespace, the renderer always knows)
     const validation = this.validate(cs, providers, secrets);
+    const rendered =
+      validation.errors.length === 0 ? render(cs, providers, decodeSecrets(secrets)) : undefined;
+    if (rendered) validation.errors.push(...renderDiagnostics(cs, rendered));
     const sts = caches.statefulSets.get(ns, names.statefulSet(cs));
     const pods = caches.pods.byIndex(INDEX_CHAT_SERVICE, `${ns}/${cs.metadata.name}`);
     const desiredReplicas = cs.spec.gms?.replicas ?? 1;
@@ -161,8 +167,8 @@ export class ChatServiceReconciler implements Reconciler {
       return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
     }
 
-    // 3. render + desired objects
-    const rendered = render(cs, providers, decodeSecrets(secrets));
+    // 3. desired objects
+    if (!rendered) throw new Error('unreachable: rendered config missing');
     const replicas = replicasOverride(cs.status?.rollout) ?? desiredReplicas;
     const desired = desiredState({
       cs,
@@ -402,6 +408,34 @@ export class ChatServiceReconciler implements Reconciler {
     }
     return removed;
   }
+}
+
+/** Credentials the renderer could not fill and errors it hit, as diagnostics. */
+export function renderDiagnostics(cs: ChatService, rendered: RenderedConfig): Diagnostic[] {
+  const file = `ChatService/${cs.metadata.namespace}/${cs.metadata.name}`;
+  const out: Diagnostic[] = [];
+  for (const m of rendered.missingSecrets) {
+    out.push({
+      file,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      rule: 'secret-missing',
+      message: `Secret ${m.secretName} key ${m.key} (${m.object.kind} ${m.object.name} ${formatPath(m.path)}) was not found; [${m.section}] ${m.option} cannot be set. Create the Secret or fix the reference`,
+    });
+  }
+  for (const p of rendered.problems) {
+    if (p.severity !== 'error') continue;
+    out.push({
+      file,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      rule: p.rule,
+      message: `${p.object.kind} ${p.object.name} ${formatPath(p.path)}: ${p.message}`,
+    });
+  }
+  return out;
 }
 
 function idleRollout(targetHash: string): RolloutStatus {

@@ -415,3 +415,34 @@ async function credentialSecret(name: string): Promise<{ data: Record<string, st
   if (!s) throw new Error('credentials secret missing');
   return s;
 }
+
+describe('PushProvider status', () => {
+  it('reports ConfigValid with observedGeneration, naming a missing Secret', async () => {
+    await applyAsUser(client, fcmProvider(ns.name, 'statusprov'));
+    const read = () =>
+      client.get<
+        KubeObject & {
+          status?: {
+            observedGeneration?: number;
+            conditions?: { type: string; status: string; message: string }[];
+          };
+        }
+      >(RESOURCES.PushProvider, ns.name, 'statusprov');
+    const invalid = await waitFor('PushProvider status', async () => {
+      const p = await read();
+      return p?.status?.observedGeneration === p?.metadata.generation && p?.status?.conditions
+        ? p
+        : undefined;
+    });
+    const c = invalid.status!.conditions!.find((x) => x.type === 'ConfigValid');
+    expect(c?.status).toBe('False');
+    expect(c?.message).toContain('statusprov-key');
+    await applyAsUser(client, secret(ns.name, 'statusprov-key', { apiKey: 'K' }));
+    await waitFor('PushProvider to become valid', async () => {
+      const p = await read();
+      return p?.status?.conditions?.find((x) => x.type === 'ConfigValid')?.status === 'True'
+        ? true
+        : undefined;
+    });
+  });
+});

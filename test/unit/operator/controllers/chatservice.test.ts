@@ -148,4 +148,23 @@ describe('ChatServiceReconciler', () => {
       reason: 'ConfigInvalid',
     });
   });
+
+  it('a referenced Secret that does not exist is ConfigValid=False, nothing applied', async () => {
+    const { kube, reconcile } = await setup();
+    const cs = chatService();
+    (cs.spec as Record<string, unknown>).auth = {
+      basic: { secretRef: { name: 'chat-basic-auth' } },
+    };
+    kube.seed(cs);
+    await reconcile();
+    expect(kube.writes().map((w) => `${w.verb} ${w.kind} ${w.subresource ?? ''}`.trim())).toEqual([
+      'apply ChatService status',
+    ]);
+    const got = await kube.get<
+      KubeObject & { status: { conditions: { type: string; status: string; message: string }[] } }
+    >(RESOURCES.ChatService, NS, 'support');
+    const c = got!.status.conditions.find((x) => x.type === 'ConfigValid');
+    expect(c?.status).toBe('False');
+    expect(c?.message).toContain('chat-basic-auth');
+  });
 });
