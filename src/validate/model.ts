@@ -80,11 +80,16 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * The value at `path`, or undefined. An indexed loop rather than for-of: rules call this a few
+ * hundred thousand times per run, much of it before the JIT has optimized anything, where the
+ * iterator protocol is the larger part of the cost.
+ */
 export function get(obj: unknown, path: Path): unknown {
   let cur: unknown = obj;
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
+    cur = (cur as Record<string | number, unknown>)[path[i]!];
   }
   return cur;
 }

@@ -13,6 +13,17 @@ import { looksLikeCredential } from './option-check.js';
 
 const SECRET_REF_KEY = /SecretRef$|^secretRef$|^secretName$/;
 
+/** SECRET_REF_KEY by key name, memoised: the same few dozen keys recur in every object. */
+const secretRefKeys = new Map<string, boolean>();
+function isSecretRefKey(key: string): boolean {
+  let r = secretRefKeys.get(key);
+  if (r === undefined) {
+    r = SECRET_REF_KEY.test(key);
+    if (secretRefKeys.size < 10_000) secretRefKeys.set(key, r);
+  }
+  return r;
+}
+
 /** Walks with one mutable path (a copy is made only for a finding): thousands of objects. */
 function walk(obj: ManifestObject, value: unknown, path: (string | number)[], emit: Emit): void {
   if (path.length > 12 || value === null || typeof value !== 'object') return;
@@ -34,7 +45,7 @@ function walk(obj: ManifestObject, value: unknown, path: (string | number)[], em
   if (path.length === 3 && path[0] === 'spec' && path[1] === 'gms' && path[2] === 'options') return;
   if (path.length === 2 && path[0] === 'spec' && path[1] === 'sections') return;
   for (const key in value as Record<string, unknown>) {
-    if (SECRET_REF_KEY.test(key)) continue;
+    if (isSecretRefKey(key)) continue;
     const v = (value as Record<string, unknown>)[key];
     path.push(key);
     if ((typeof v === 'string' || typeof v === 'number') && looksLikeCredential(key)) {
@@ -63,9 +74,12 @@ function hint(obj: ManifestObject, key: string): string {
 }
 
 export function checkInlineCredentials(model: ValidationModel, emit: Emit): void {
-  for (const o of [...model.chatServices, ...model.pushProviders]) {
-    const spec = o.data.spec;
-    if (!isRecord(spec)) continue;
-    walk(o, spec, ['spec'], emit);
+  for (const list of [model.chatServices, model.pushProviders]) {
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      const spec = o.data.spec;
+      if (!isRecord(spec)) continue;
+      walk(o, spec, ['spec'], emit);
+    }
   }
 }

@@ -30,6 +30,21 @@ const COOKIE_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 /** A container image reference: registry/path:tag@digest, no whitespace or quotes. */
 const IMAGE_RE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/;
 
+/** Paths of the fields checked, allocated once (thousands of objects per run). */
+const P_SERVICE_NAME: Path = ['spec', 'serviceName'];
+const P_GMS_IMAGE: Path = ['spec', 'gms', 'image'];
+const P_EXPOSE_HOST: Path = ['spec', 'expose', 'host'];
+const P_EXPOSE_COOKIE_NAME: Path = ['spec', 'expose', 'cookieName'];
+const P_EXPOSE_TLS_SECRET_NAME: Path = ['spec', 'expose', 'tls', 'secretName'];
+const P_EXPOSE_INGRESS_CLASS_NAME: Path = ['spec', 'expose', 'ingressClassName'];
+const P_EXPOSE_GATEWAY_NAME: Path = ['spec', 'expose', 'gateway', 'name'];
+const P_EXPOSE_GATEWAY_NAMESPACE: Path = ['spec', 'expose', 'gateway', 'namespace'];
+const P_EXPOSE_GATEWAY_SECTION_NAME: Path = ['spec', 'expose', 'gateway', 'sectionName'];
+const P_CUSTOMHTTP_URL: Path = ['spec', 'customhttp', 'url'];
+const P_CUSTOMHTTP_DEBUG_URL: Path = ['spec', 'customhttp', 'debugUrl'];
+const P_ENDPOINTS: Path = ['spec', 'chatServer', 'endpoints'];
+const P_EVENTS: Path = ['spec', 'events'];
+
 type Check = (value: string) => string | undefined;
 
 const serviceName: Check = (v) =>
@@ -74,9 +89,9 @@ function check(obj: ManifestObject, path: Path, fn: Check, emit: Emit, label?: s
 function checkChatService(cs: ManifestObject, emit: Emit): void {
   // metadata.name (the default service name) is a DNS-1035 label by the schema, which is
   // stricter than a service name; spec.serviceName is checked here.
-  check(cs, ['spec', 'serviceName'], serviceName, emit);
-  check(cs, ['spec', 'gms', 'image'], image, emit);
-  const endpoints = get(cs.data, ['spec', 'chatServer', 'endpoints']);
+  check(cs, P_SERVICE_NAME, serviceName, emit);
+  check(cs, P_GMS_IMAGE, image, emit);
+  const endpoints = get(cs.data, P_ENDPOINTS);
   if (Array.isArray(endpoints)) {
     endpoints.forEach((e, i) => {
       const base = ['spec', 'chatServer', 'endpoints', i];
@@ -105,20 +120,20 @@ function checkChatService(cs: ManifestObject, emit: Emit): void {
       }
     });
   }
-  check(cs, ['spec', 'expose', 'host'], publicHost, emit);
-  check(cs, ['spec', 'expose', 'cookieName'], cookieName, emit);
-  check(cs, ['spec', 'expose', 'tls', 'secretName'], dnsSubdomain, emit);
-  check(cs, ['spec', 'expose', 'ingressClassName'], dnsSubdomain, emit);
-  check(cs, ['spec', 'expose', 'gateway', 'name'], dnsSubdomain, emit);
-  check(cs, ['spec', 'expose', 'gateway', 'namespace'], dnsSubdomain, emit);
-  check(cs, ['spec', 'expose', 'gateway', 'sectionName'], dnsSubdomain, emit);
+  check(cs, P_EXPOSE_HOST, publicHost, emit);
+  check(cs, P_EXPOSE_COOKIE_NAME, cookieName, emit);
+  check(cs, P_EXPOSE_TLS_SECRET_NAME, dnsSubdomain, emit);
+  check(cs, P_EXPOSE_INGRESS_CLASS_NAME, dnsSubdomain, emit);
+  check(cs, P_EXPOSE_GATEWAY_NAME, dnsSubdomain, emit);
+  check(cs, P_EXPOSE_GATEWAY_NAMESPACE, dnsSubdomain, emit);
+  check(cs, P_EXPOSE_GATEWAY_SECTION_NAME, dnsSubdomain, emit);
 }
 
 function checkPushProvider(pp: ManifestObject, emit: Emit): void {
   // customhttp.url / debugUrl render as the provider's customhttp.url options.
-  check(pp, ['spec', 'customhttp', 'url'], iniText, emit);
-  check(pp, ['spec', 'customhttp', 'debugUrl'], iniText, emit);
-  const events = get(pp.data, ['spec', 'events']);
+  check(pp, P_CUSTOMHTTP_URL, iniText, emit);
+  check(pp, P_CUSTOMHTTP_DEBUG_URL, iniText, emit);
+  const events = get(pp.data, P_EVENTS);
   if (isRecord(events)) {
     for (const [event, text] of Object.entries(events)) {
       if (!isRecord(text)) continue;

@@ -117,22 +117,20 @@ function whereText(site: OptionSite, sections: readonly SectionPattern[]): strin
  */
 const cleanEntries = new Set<string>();
 
-const sitePrefixes = new WeakMap<OptionSite, string | null>();
-
+/**
+ * The memo key of an entry. Built from the site's fields on every call rather than cached per
+ * site object: manifests make a new site for every ChatService and PushProvider (their
+ * sections are named after them), and a WeakMap entry per site cost more than the key.
+ */
 function cleanKey(site: OptionSite, key: string, value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
     return undefined;
-  let prefix = sitePrefixes.get(site);
-  if (prefix === undefined) {
-    const pattern = sectionPatternOf(site.section);
-    const versions = site.versions.map((v) => v.version).join(',');
-    prefix =
-      pattern === undefined
-        ? null
-        : `${pattern}\0${versions}\0${site.credentialsAllowed}\0${site.checkValueSafety !== false}`;
-    sitePrefixes.set(site, prefix);
-  }
-  return prefix === null ? undefined : `${prefix}\0${key}\0${typeof value}\0${String(value)}`;
+  const pattern = sectionPatternOf(site.section);
+  if (pattern === undefined) return undefined;
+  const v = site.versions;
+  const versions =
+    v.length === 0 ? '' : v.length === 1 ? v[0]!.version : v.map((x) => x.version).join(',');
+  return `${pattern}\0${versions}\0${site.credentialsAllowed}\0${site.checkValueSafety !== false}\0${key}\0${typeof value}\0${String(value)}`;
 }
 
 /** Everything wrong with one entry; empty when it is fine. */

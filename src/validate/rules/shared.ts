@@ -1,36 +1,69 @@
 /** Small readers over manifest data shared by several rules (data is unchecked input). */
 import { tryParseVersion } from '../../catalog/index.js';
 import type { ManifestObject } from '../model.js';
+import type { Path } from '../yaml/path.js';
 import { get } from '../model.js';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * Whether a version string is well-formed, memoised: every rule asks it of every ChatService,
+ * and a repository's manifests share a handful of versions.
+ */
+const wellFormed = new Map<string, boolean>();
+function isWellFormedVersion(v: string): boolean {
+  let ok = wellFormed.get(v);
+  if (ok === undefined) {
+    ok = tryParseVersion(v) !== undefined;
+    if (wellFormed.size < 10_000) wellFormed.set(v, ok);
+  }
+  return ok;
+}
+
+const GMS_VERSION: Path = ['spec', 'gms', 'version'];
+const CHAT_SERVER_VERSION: Path = ['spec', 'chatServer', 'version'];
+const SERVICE_NAME: Path = ['spec', 'serviceName'];
+const PROVIDERS: Path = ['spec', 'push', 'providers'];
+const DEFAULT_PROVIDER: Path = ['spec', 'push', 'defaultProvider'];
+const PUSH_ENABLED: Path = ['spec', 'push', 'enabled'];
+const PROVIDER_TYPE: Path = ['spec', 'type'];
+
 /** spec.gms.version when it is a well-formed version (the schema reports the rest). */
 export function chatServiceVersion(cs: ManifestObject): string | undefined {
-  const v = str(get(cs.data, ['spec', 'gms', 'version']));
-  return v !== undefined && tryParseVersion(v) ? v : undefined;
+  const v = str(get(cs.data, GMS_VERSION));
+  return v !== undefined && isWellFormedVersion(v) ? v : undefined;
 }
 
 export function chatServerVersion(cs: ManifestObject): string | undefined {
-  const v = str(get(cs.data, ['spec', 'chatServer', 'version']));
-  return v !== undefined && tryParseVersion(v) ? v : undefined;
+  const v = str(get(cs.data, CHAT_SERVER_VERSION));
+  return v !== undefined && isWellFormedVersion(v) ? v : undefined;
 }
 
 /** spec.serviceName, default metadata.name (DESIGN.md). */
 export function serviceNameOfObject(cs: ManifestObject): string {
-  return str(get(cs.data, ['spec', 'serviceName'])) ?? cs.name;
+  return str(get(cs.data, SERVICE_NAME)) ?? cs.name;
+}
+
+/** The strings of a list (non-strings are the schema's to report). */
+function strings(list: unknown[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    if (typeof x === 'string') out.push(x);
+  }
+  return out;
 }
 
 /** spec.push.providers as strings (non-strings are the schema's to report). */
 export function providerList(cs: ManifestObject): string[] {
-  const list = get(cs.data, ['spec', 'push', 'providers']);
-  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  const list = get(cs.data, PROVIDERS);
+  return Array.isArray(list) ? strings(list) : [];
 }
 
 export function defaultProvider(cs: ManifestObject): string | undefined {
-  return str(get(cs.data, ['spec', 'push', 'defaultProvider']));
+  return str(get(cs.data, DEFAULT_PROVIDER));
 }
 
 /** Every provider name a ChatService uses: its providers and its default provider. */
@@ -43,12 +76,12 @@ export function providersUsedBy(cs: ManifestObject): string[] {
 
 /** spec.push.enabled as strings, or undefined when not set. */
 export function pushEnabled(cs: ManifestObject): string[] | undefined {
-  const list = get(cs.data, ['spec', 'push', 'enabled']);
-  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : undefined;
+  const list = get(cs.data, PUSH_ENABLED);
+  return Array.isArray(list) ? strings(list) : undefined;
 }
 
 export function providerType(pp: ManifestObject): string | undefined {
-  return str(get(pp.data, ['spec', 'type']));
+  return str(get(pp.data, PROVIDER_TYPE));
 }
 
 /**
@@ -72,18 +105,27 @@ export function indexModel(model: {
 }): ModelIndex {
   const hit = indexes.get(model);
   if (hit) return hit;
+  // Indexed loops: this runs once per run over every object, mostly before the JIT warms up.
   const providersByName = new Map<string, ManifestObject[]>();
-  for (const p of model.pushProviders) {
+  const providers = model.pushProviders;
+  for (let i = 0; i < providers.length; i++) {
+    const p = providers[i]!;
     const list = providersByName.get(p.name);
     if (list) list.push(p);
     else providersByName.set(p.name, [p]);
   }
   const usersOf = new Map<ManifestObject, ManifestObject[]>();
   const gmsVersionOf = new Map<ManifestObject, string | undefined>();
-  for (const cs of model.chatServices) {
+  const services = model.chatServices;
+  for (let i = 0; i < services.length; i++) {
+    const cs = services[i]!;
     gmsVersionOf.set(cs, chatServiceVersion(cs));
-    for (const name of providersUsedBy(cs)) {
-      for (const p of providersByName.get(name) ?? []) {
+    const names = providersUsedBy(cs);
+    for (let j = 0; j < names.length; j++) {
+      const candidates = providersByName.get(names[j]!);
+      if (!candidates) continue;
+      for (let k = 0; k < candidates.length; k++) {
+        const p = candidates[k]!;
         if (p.namespace !== undefined && cs.namespace !== undefined && p.namespace !== cs.namespace)
           continue;
         const users = usersOf.get(p);

@@ -29,6 +29,7 @@ import {
 } from './shared.js';
 
 const COMET_REQUIRED_FROM = '8.5.103.10';
+const EXPOSE_MODE = ['spec', 'expose', 'mode'] as const;
 
 /** Feature gates by (feature, versions): thousands of ChatServices share a handful of versions. */
 const featureCache = new Map<string, FeatureGateProblem[]>();
@@ -60,7 +61,16 @@ function memberGates(
   return hit;
 }
 
+/** isAtLeast(gms, COMET_REQUIRED_FROM) by GMS version (a handful of versions, many services). */
+function cometRequired(gms: string, memo: Map<string, boolean>): boolean {
+  let r = memo.get(gms);
+  if (r === undefined) memo.set(gms, (r = isAtLeast(gms, COMET_REQUIRED_FROM)));
+  return r;
+}
+
 export function checkVersions(model: ValidationModel, emit: Emit): void {
+  const pushEnabledOption = findOption('push', 'pushEnabled');
+  const cometMemo = new Map<string, boolean>();
   for (const cs of model.chatServices) {
     const gms = chatServiceVersion(cs);
     const chatServer = chatServerVersion(cs);
@@ -79,7 +89,6 @@ export function checkVersions(model: ValidationModel, emit: Emit): void {
     const enabled = pushEnabled(cs);
     const fcmGate = checkFeature('fcm', { gms })[0];
     if (enabled) {
-      const pushEnabledOption = findOption('push', 'pushEnabled');
       enabled.forEach((member, i) => {
         if (member === 'fcm' && fcmGate) {
           emit({
@@ -101,7 +110,7 @@ export function checkVersions(model: ValidationModel, emit: Emit): void {
           });
         }
       });
-      if (isAtLeast(gms, COMET_REQUIRED_FROM) && !enabled.includes('comet')) {
+      if (cometRequired(gms, cometMemo) && !enabled.includes('comet')) {
         emit({
           rule: 'push-enabled-comet',
           obj: cs,
@@ -125,7 +134,7 @@ export function checkVersions(model: ValidationModel, emit: Emit): void {
       });
     }
 
-    const mode = get(cs.data, ['spec', 'expose', 'mode']);
+    const mode = get(cs.data, EXPOSE_MODE);
     const ws = checkFeature('websocket', { gms })[0];
     if (ws && typeof mode === 'string' && mode !== 'none') {
       emit({
