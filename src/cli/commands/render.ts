@@ -51,6 +51,8 @@ export interface RenderedFile {
 export interface RenderInput {
   model: ValidationModel;
   backends: readonly Backend[];
+  /** --listen / --https-port of the nginx, haproxy and apache targets (render-lb.ts). */
+  listen?: { address: string; httpPort: number; httpsPort?: number };
 }
 
 export interface RenderOutcome {
@@ -192,6 +194,15 @@ export const command: CommandModule = {
           type: 'string',
           array: true,
           describe: 'GMS node host:port for load-balancer targets (repeatable)',
+        })
+        .option('listen', {
+          type: 'string',
+          describe:
+            'nginx/haproxy/apache: ADDRESS:PORT the config listens on, IPv4 or * (default *:80)',
+        })
+        .option('https-port', {
+          type: 'number',
+          describe: 'nginx/haproxy/apache with spec.expose.tls: HTTPS port (default 443)',
         }),
     )
       .example(
@@ -211,6 +222,10 @@ export const command: CommandModule = {
     const backends = ((args.backend as string[] | undefined) ?? []).map((b) =>
       parseBackend(String(b)),
     );
+    const listen =
+      args.listen !== undefined || args.httpsPort !== undefined
+        ? (await import('./render-lb.js')).parseListen(target, args.listen, args.httpsPort)
+        : undefined;
     const input = parseInputArgs(args);
     const paths = [
       ...((args.filename as string[] | undefined) ?? []).map(String),
@@ -244,7 +259,11 @@ export const command: CommandModule = {
     }
 
     const renderTarget = await loadTarget();
-    const outcome = await renderTarget({ model: result.model, backends });
+    const outcome = await renderTarget({
+      model: result.model,
+      backends,
+      ...(listen ? { listen } : {}),
+    });
     for (const n of outcome.notes) process.stderr.write(`gmsctl render: ${n}\n`);
     if (outcome.errors.length > 0) {
       for (const e of outcome.errors) process.stderr.write(`gmsctl render: ${e}\n`);

@@ -45,6 +45,8 @@ describe('gmsctl render --target', () => {
         '127.0.0.1:18081',
         '--backend',
         '127.0.0.1:18082',
+        '--listen',
+        `127.0.0.1:${port}`,
         '-o',
         out,
       ]);
@@ -57,26 +59,23 @@ describe('gmsctl render --target', () => {
           : target === 'haproxy'
             ? 'haproxy/haproxy.cfg'
             : 'apache/httpd.conf';
-      expect(readFileSync(join(base, conf), 'utf8')).toContain('127.0.0.1:18082');
+      const text = readFileSync(join(base, conf), 'utf8');
+      expect(text).toContain('127.0.0.1:18082');
+      // --listen reached the listener, and nothing listens on the default port 80
+      expect(text).toContain(
+        target === 'nginx'
+          ? `listen 127.0.0.1:${port};`
+          : target === 'haproxy'
+            ? `bind 127.0.0.1:${port}`
+            : `Listen 127.0.0.1:${port}`,
+      );
+      expect(text).not.toMatch(/(listen|bind|Listen) (\S*:)?80\b/);
       if (target === 'apache') {
         // the standalone httpd.conf keeps its runtime files under /run/gms-lb by default
-        const text = readFileSync(join(base, conf), 'utf8').replaceAll(
-          '/run/gms-lb',
-          join(base, 'run'),
-        );
-        writeFileSync(
-          join(base, conf),
-          text
-            .replace(/^Listen .*$/gm, `Listen 127.0.0.1:${port}`)
-            .replace(/<VirtualHost \*:80>/, `<VirtualHost *:${port}>`),
-        );
+        writeFileSync(join(base, conf), text.replaceAll('/run/gms-lb', join(base, 'run')));
         spawnSync('mkdir', ['-p', join(base, 'run')]);
-      } else if (target === 'nginx') {
-        writeFileSync(
-          join(base, conf),
-          readFileSync(join(base, conf), 'utf8').replace(/listen 80;/, `listen 127.0.0.1:${port};`),
-        );
       }
+      // -t binds the port: this proves the checked config really listens there
       const check = checkConfig(target, base, join(base, conf));
       expect(check.code, check.output).toBe(0);
     },
@@ -118,6 +117,94 @@ describe('gmsctl render --target', () => {
     expect(apache.code).toBe(1);
     expect(apache.stderr).toContain('spec.expose.affinity');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('gmsctl render --listen', () => {
+  it.each([
+    ['localhost:8080', 'expected ADDRESS:PORT'],
+    ['127.0.0.1:0', 'port "0" is not 1-65535'],
+    ['127.0.0.1:65536', 'port "65536" is not 1-65535'],
+    ['256.0.0.1:80', 'expected ADDRESS:PORT'],
+    ['127.0.0.1', 'expected ADDRESS:PORT'],
+    ['127.0.0.1:80;', 'expected ADDRESS:PORT'],
+    ['127.0.0.1:80\nserver{', 'expected ADDRESS:PORT'],
+    ['[::1]:80', 'expected ADDRESS:PORT'],
+  ])('refuses %j (exit 2, one line, nothing written)', (value, message) => {
+    const dir = tempDir('cli-listen');
+    writeFileSync(join(dir, 'cs.yaml'), MANIFEST);
+    const out = join(dir, 'out');
+    const r = gmsctl([
+      'render',
+      '-f',
+      join(dir, 'cs.yaml'),
+      '--target',
+      'nginx',
+      '--listen',
+      value,
+      '-o',
+      out,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--listen');
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('is one listener (not repeatable) and only for the server targets', () => {
+    const dir = tempDir('cli-listen2');
+    writeFileSync(join(dir, 'cs.yaml'), MANIFEST);
+    const twice = gmsctl([
+      'render',
+      '-f',
+      join(dir, 'cs.yaml'),
+      '--target',
+      'haproxy',
+      '--listen',
+      '127.0.0.1:8080',
+      '--listen',
+      '127.0.0.1:8081',
+    ]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('--listen given more than once');
+    for (const target of ['ini', 'ingress-nginx', 'gateway-api']) {
+      const r = gmsctl([
+        'render',
+        '-f',
+        join(dir, 'cs.yaml'),
+        '--target',
+        target,
+        '--listen',
+        '*:8080',
+      ]);
+      expect(r.code, target).toBe(2);
+      expect(r.stderr).toContain('apply to the nginx, haproxy and apache targets');
+    }
+  });
+
+  it('puts HTTPS on --https-port with TLS, on the --listen address', () => {
+    const dir = tempDir('cli-listen-tls');
+    writeFileSync(
+      join(dir, 'cs.yaml'),
+      MANIFEST.replace('affinity: cookie', 'affinity: cookie, tls: { secretName: chat-tls }'),
+    );
+    const r = gmsctl([
+      'render',
+      '-f',
+      join(dir, 'cs.yaml'),
+      '--target',
+      'haproxy',
+      '--backend',
+      '127.0.0.1:18081',
+      '--listen',
+      '10.1.2.3:8080',
+      '--https-port',
+      '8443',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('bind 10.1.2.3:8080');
+    expect(r.stdout).toContain('bind 10.1.2.3:8443 ssl');
   });
 });
 
