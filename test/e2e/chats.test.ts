@@ -3,6 +3,7 @@
  * through HAProxy and nginx, over long-polling and WebSocket, with an agent joining and
  * replying, a file round trip and pushes to the local FCM / custom HTTP receiver.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GmsChatClient, type TransportName } from '../../src/gateway/client/chat-client.js';
 import type { LocalCluster } from '../../src/gateway/local/cluster.js';
@@ -160,5 +161,25 @@ describe('custom HTTP push (provider "hooks" of the examples)', () => {
     });
     // examples/hooks.yaml: events.Message.body "%s sent new message" -> customhttp.Message.message.
     expect(hooks[1]!.body).toMatchObject({ message: 'Alice sent new message', event: 'Message' });
+  });
+});
+
+describe('the load balancers run what `gmsctl render --target` writes', () => {
+  it('each config is the CLI output for the example ChatService, listening where --listen said', async () => {
+    for (const lb of cluster.lbs) {
+      const port = new URL(lb.url).port;
+      // gmsctl render -o <dir> writes <dir>/<namespace>/<name>/<target>/...
+      expect(lb.configFile).toMatch(
+        new RegExp(
+          `/lb/${lb.kind}/contact-center/customer-support/${lb.kind}/${lb.kind === 'haproxy' ? 'haproxy\\.cfg' : 'nginx\\.conf'}$`,
+        ),
+      );
+      const text = readFileSync(lb.configFile, 'utf8');
+      expect(text).toContain('rendered by gmsctl');
+      expect(text).toContain(
+        lb.kind === 'haproxy' ? `bind 127.0.0.1:${port}` : `listen 127.0.0.1:${port};`,
+      );
+      for (const n of cluster.nodes) expect(text).toContain(`127.0.0.1:${n.port}`);
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A whole local GMS setup from examples/: the Chat Server simulator, a push receiver, N gateway
  * node processes (`gmsctl gateway --config-dir`, the container contract's three files rendered
- * by `gmsctl render`) and optionally HAProxy and/or nginx rendered by src/lb in front of them.
+ * by `gmsctl render`) and optionally HAProxy and/or nginx in front of them, their configs
+ * rendered by `gmsctl render --target haproxy|nginx --listen ...`.
  * `gmsctl demo` runs it until Ctrl-C; the end-to-end tests run chats through it and restart
  * nodes one at a time with the operator's detach -> restart -> reattach steps.
  */
@@ -128,16 +129,20 @@ export class LocalCluster {
     }
     await Promise.all(this.nodes.map((node) => this.startNode(node)));
 
+    // The LB configs come from `gmsctl render --target <lb> --backend ... --listen ...`, the
+    // command a user runs; backends in node order, so gms-<i> names node gms-<i>.
     for (const lb of o.lbs ?? []) {
       const port = lb.port ? lb.port : await freePort();
       this.lbs.push(
         await startLoadBalancer(
           lb.kind,
           {
-            ...variant.chatService,
-            spec: { ...variant.chatService.spec, expose: { mode: lb.kind, affinity: 'cookie' } },
+            gmsctl: o.gmsctl,
+            manifestDir,
+            namespace: variant.namespace,
+            name: variant.chatService.metadata.name,
           },
-          this.nodes.map((node) => ({ name: node.name, host: '127.0.0.1', port: node.port })),
+          this.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
           port,
           join(o.workDir, 'lb'),
         ),

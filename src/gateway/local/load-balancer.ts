@@ -1,14 +1,16 @@
 /**
- * Running a rendered HAProxy or nginx config (src/lb, the functions gmsctl render uses) on
- * loopback in front of local gateway nodes, as the unprivileged user (load-balancers.md §2.6,
- * §3.5: relative pid/temp paths, `-p` prefix, foreground).
+ * Running HAProxy or nginx on loopback in front of local gateway nodes, with the config
+ * rendered by the product path: `gmsctl render --target haproxy|nginx --backend ... --listen
+ * 127.0.0.1:<port>` on the manifests of the local setup, exactly as a user would run it. The LB
+ * runs as the unprivileged user (load-balancers.md §2.6, §3.5: relative pid/temp paths, `-p`
+ * prefix, foreground).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import type { ChatService } from '../../api/types.js';
-import { renderLoadBalancer, type LbBackend } from '../../lb/index.js';
+import { promisify } from 'node:util';
 import { startChild, waitHttp, type Child } from './processes.js';
+
+const run = promisify(execFile);
 
 export type LbKind = 'haproxy' | 'nginx';
 
@@ -33,30 +35,54 @@ export interface RunningLb {
   stop(): Promise<void>;
 }
 
+export interface LbRenderInput {
+  /** bin/gmsctl.js that renders the config. */
+  gmsctl: string;
+  /** Manifests directory (the ChatService, its PushProviders and Secrets). */
+  manifestDir: string;
+  namespace: string;
+  name: string;
+}
+
+/** A GMS node the LB sends traffic to, in `--backend` order (named gms-0, gms-1, ...). */
+export interface LbNode {
+  host: string;
+  port: number;
+}
+
 export async function startLoadBalancer(
   kind: LbKind,
-  cs: ChatService,
-  backends: LbBackend[],
+  input: LbRenderInput,
+  backends: LbNode[],
   port: number,
   dir: string,
 ): Promise<RunningLb> {
   const bin = findBinary(kind);
   if (!bin) throw new Error(`${kind} is not installed (Debian: apt-get install ${kind})`);
-  const runDir = join(dir, kind, 'run');
-  await mkdir(runDir, { recursive: true });
-  const files = renderLoadBalancer(kind, cs, {
-    backends,
-    listen: { address: '127.0.0.1', httpPort: port },
-    runDir,
-  });
-  let main = '';
-  for (const f of files) {
-    const full = join(dir, f.path);
-    await mkdir(dirname(full), { recursive: true });
-    await writeFile(full, f.content);
-    if (/(^|\/)(haproxy\.cfg|nginx\.conf)$/.test(f.path)) main = full;
+  const outDir = join(dir, kind);
+  const args = [
+    input.gmsctl,
+    'render',
+    '-f',
+    input.manifestDir,
+    '--target',
+    kind,
+    ...backends.flatMap((b) => ['--backend', `${b.host}:${b.port}`]),
+    '--listen',
+    `127.0.0.1:${port}`,
+    '-o',
+    outDir,
+  ];
+  try {
+    await run(process.execPath, args, { env: process.env });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`gmsctl render --target ${kind} failed:\n${err.stderr ?? err.message}`, {
+      cause: e,
+    });
   }
-  if (!main) throw new Error(`${kind}: the renderer produced no main config file`);
+  const base = join(outDir, input.namespace, input.name);
+  const main = join(base, kind === 'haproxy' ? 'haproxy/haproxy.cfg' : 'nginx/nginx.conf');
   const log = join(dir, `${kind}.log`);
   const child =
     kind === 'haproxy'
