@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: all install build typecheck lint format test test-unit test-integration test-k8s test-e2e e2e bench run tools crds docs clean cluster-up cluster-up-full cluster-down cluster-status chart-crds
+.PHONY: all install build typecheck lint format test test-unit test-integration test-k8s test-e2e e2e bench run demo tools crds docs clean cluster-up cluster-up-full cluster-down cluster-status chart-crds
 
 all: build
 
@@ -76,6 +76,12 @@ bench: build
 run: build
 	node bin/gmsctl.js validate examples/ --exclude 'examples/bad/**'
 	node bin/gmsctl.js render -f examples/ --exclude 'examples/bad/**' -o out/
+
+## demo: the whole local setup from examples/ (Chat Server simulator, 3 gateway nodes, HAProxy or
+## nginx) plus a self-check chat; runs until Ctrl-C (CI / no terminal: check, stop, exit 0/1).
+## Options: make demo DEMO_ARGS='--once --port 0'
+demo: build
+	node bin/gmsctl.js demo $(DEMO_ARGS)
 
 clean:
 	rm -rf dist out coverage

@@ -74,3 +74,12 @@ export async function waitHttp(url: string, timeoutMs = 15_000, status = 200): P
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms (last: ${last})`);
 }
+
+/** Whether `port` can be listened on at `host` right now (false: another program has it). */
+export function portAvailable(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
+  });
+}
