@@ -11,7 +11,7 @@
 // Env: GMS_GW_BENCH_SESSIONS (default 10000), GMS_GW_BENCH_RTT_CLIENTS (default 20),
 //      GMS_GW_BENCH_RTT_MESSAGES (default 50 per client).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -357,10 +357,14 @@ try {
   rows.push(['GMS gateway, direct', await rttGateway(node.url)]);
   if (findBinary('haproxy')) {
     const { freePort } = await import(join(ROOT, 'dist/gateway/local/processes.js'));
+    // The HAProxy config as a user renders it: gmsctl render --target haproxy --listen ...
+    const manifestDir = join(work, 'lb-manifests');
+    mkdirSync(manifestDir, { recursive: true });
+    writeFileSync(join(manifestDir, 'chatservice.yaml'), JSON.stringify(chatService(cs.port)));
     const lb = await startLoadBalancer(
       'haproxy',
-      chatService(cs.port),
-      [{ name: 'gms-0', host: '127.0.0.1', port: Number(new URL(node.url).port) }],
+      { gmsctl: GMSCTL, manifestDir, namespace: 'default', name: SERVICE },
+      [{ host: '127.0.0.1', port: Number(new URL(node.url).port) }],
       await freePort(),
       join(work, 'lb'),
     );
