@@ -173,7 +173,7 @@ describe('desiredState', () => {
         a.config.credentialsSecret!.metadata.name,
       );
     } finally {
-      sourceSecrets[0]!.data!.apiKey = saved;
+      sourceSecrets[0]!.data!.apiKey = saved!;
     }
   });
 
