@@ -13,6 +13,11 @@
  * ONLINE"). An httpGet probe would not do: the API answers 200 with the body OFFLINE, so a
  * node the rollout detached would stay in the Service endpoints and keep receiving new chats.
  * Liveness is a TCP check, so a node that is OFFLINE on purpose is never killed.
+ *
+ * Exception: the project's own GMS-compatible gateway (`gmsctl gateway`, docs/gateway.md), run
+ * from an image whose repository is named `gms-gateway`, answers `GET /readyz` with 503 while it
+ * is OFFLINE or has no Chat Server attached, so it gets an httpGet probe: no shell, curl or wget
+ * needed in the image (the Node base image has neither).
  */
 import type { ChatService } from '../api/types.js';
 import { NODE_STATUS_PATH } from '../lb/index.js';
@@ -41,6 +46,16 @@ export interface StatefulSetOptions {
 }
 
 export const DEFAULT_IMAGE_REPOSITORY = 'gms';
+
+/** Repository name of the project's gateway image (e.g. registry.example.com/gms-gateway:0.1.0). */
+export const GATEWAY_IMAGE_NAME = 'gms-gateway';
+
+/** Whether `image` is the project's gateway: its repository's last path segment is gms-gateway. */
+export function isProjectGatewayImage(image: string): boolean {
+  const withoutDigest = image.split('@')[0] ?? '';
+  const lastSegment = withoutDigest.split('/').pop() ?? '';
+  return lastSegment.replace(/:[^:]*$/, '') === GATEWAY_IMAGE_NAME;
+}
 
 /** The shell readiness check: the node status API must say ONLINE. */
 export function readinessCommand(port: number, withAuth: boolean): string[] {
@@ -120,7 +135,9 @@ export function statefulSet(
     env,
     volumeMounts: [{ name: CONFIG_VOLUME, mountPath: CONFIG_MOUNT, readOnly: true }],
     readinessProbe: {
-      exec: { command: readinessCommand(port, nodeAuth !== undefined) },
+      ...(isProjectGatewayImage(image)
+        ? { httpGet: { path: '/readyz', port: 'http' } }
+        : { exec: { command: readinessCommand(port, nodeAuth !== undefined) } }),
       initialDelaySeconds: 5,
       periodSeconds: 5,
       timeoutSeconds: 5,
