@@ -219,10 +219,15 @@ async function main() {
   const base = requestsByKind(await metricsText(port));
   // VmHWM alone can lag the kernel's RSS counters; sample VmRSS too and keep the maximum.
   let sampledPeak = 0;
+  let anonPeak = 0;
   const sampler = setInterval(() => {
     try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${operator.pid}/status`, 'utf8'));
+      const status = readFileSync(`/proc/${operator.pid}/status`, 'utf8');
+      const m = /VmRSS:\s+(\d+) kB/.exec(status);
       if (m) sampledPeak = Math.max(sampledPeak, Number(m[1]) / 1024);
+      // RSS minus file-backed pages (the node binary's text, shared with every node process).
+      const a = /RssAnon:\s+(\d+) kB/.exec(status);
+      if (a) anonPeak = Math.max(anonPeak, Number(a[1]) / 1024);
     } catch {
       // the process is gone
     }
@@ -306,6 +311,9 @@ async function main() {
   console.log(`all objects + observedGeneration in: ${((done_at - started) / 1000).toFixed(1)} s`);
   console.log(
     `operator peak RSS:                   ${hwm.toFixed(0)} MiB = ${((hwm * 1048576) / 1e6).toFixed(0)} MB (target < 200 MB)${(hwm * 1048576) / 1e6 < 200 ? '' : '  MISSED'}`,
+  );
+  console.log(
+    `operator peak anonymous RSS:         ${anonPeak.toFixed(0)} MiB = ${((anonPeak * 1048576) / 1e6).toFixed(0)} MB (RSS without the node binary's shared file pages)`,
   );
   console.log(`operator memory at the end:          ${heap}`);
   console.log(
