@@ -21,6 +21,7 @@ interface Upstream {
   directive: NginxDirective;
   servers: NginxDirective[];
   balancing: NginxDirective | undefined;
+  zone: NginxDirective | undefined;
 }
 
 function collectUpstreams(list: readonly NginxDirective[], out: Map<string, Upstream>): void {
@@ -28,7 +29,8 @@ function collectUpstreams(list: readonly NginxDirective[], out: Map<string, Upst
     if (d.name === 'upstream' && d.block && d.args[0]) {
       const servers = d.block.filter((x) => x.name === 'server');
       const balancing = d.block.find((x) => ['hash', 'ip_hash', 'sticky'].includes(x.name));
-      out.set(d.args[0], { directive: d, servers, balancing });
+      const zone = d.block.find((x) => x.name === 'zone');
+      out.set(d.args[0], { directive: d, servers, balancing, zone });
     } else if (d.block) collectUpstreams(d.block, out);
   }
 }
@@ -57,6 +59,8 @@ export function lintNginx(file: string, text: string, opts: LintOptions = {}): D
   collectUpstreams(directives, upstreams);
   const { errorBelowS, warnBelowS } = thresholds(opts);
   const reportedUpstreams = new Set<string>();
+  // One worker process (nginx's own default when the file says so) shares nothing, needs nothing.
+  const oneWorker = directives.some((d) => d.name === 'worker_processes' && d.args[0] === '1');
 
   const checkProxyPass = (pp: NginxDirective, eff: Inherited): void => {
     const target = pp.args[0] ?? '';
@@ -171,7 +175,17 @@ export function lintNginx(file: string, text: string, opts: LintOptions = {}): D
           upstream.directive.column,
           `upstream ${upstreamName} balances ${nodes} GMS nodes round-robin: CometD long polls must stay on one node (use an nginx-set cookie with "hash ... consistent", or "hash $remote_addr consistent;")`,
         );
-      else if (b.name === 'hash' && /^\$cookie_BAYEUX_BROWSER$/i.test(b.args[0] ?? ''))
+      else if (!upstream.zone && !oneWorker && b.name !== 'sticky')
+        // docs/load-balancers.md, "nginx worker processes share the upstream state";
+        // test/integration/lb/nginx-workers.test.ts shows the split with real nginx.
+        f.add(
+          'lb-stickiness',
+          'warning',
+          upstream.directive.line,
+          upstream.directive.column,
+          `upstream ${upstreamName} has no "zone": each nginx worker keeps its own view of failed GMS nodes, so after a node restart one CometD session's requests alternate between nodes (402, re-handshake, lost subscriptions); add "zone ${upstreamName} 64k;" (or run "worker_processes 1;")`,
+        );
+      if (b && b.name === 'hash' && /^\$cookie_BAYEUX_BROWSER$/i.test(b.args[0] ?? ''))
         f.add(
           'lb-stickiness',
           'warning',

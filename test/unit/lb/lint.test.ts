@@ -51,6 +51,38 @@ describe('lint of hand-written LB configs', () => {
     );
   });
 
+  it('warns about a sticky nginx upstream without a shared zone (workers disagree after a node restart)', () => {
+    const conf = (zone: string, workers = 'auto') => `worker_processes ${workers};
+events {}
+http {
+  upstream gms {
+    hash $remote_addr consistent;${zone}
+    server 10.0.0.1:8080;
+    server 10.0.0.2:8080;
+  }
+  server {
+    location /genesys/cometd {
+      proxy_pass http://gms;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_read_timeout 80s;
+      proxy_next_upstream error;
+      proxy_buffering off;
+    }
+  }
+}
+`;
+    const diags = (text: string) => lintLoadBalancerConfig('gms/nginx.conf', text);
+    const noZone = diags(conf(''));
+    expect(noZone.map((d) => `${d.line}:${d.column} ${d.severity} ${d.rule}`)).toEqual([
+      '4:3 warning lb-stickiness',
+    ]);
+    expect(noZone[0]!.message).toContain('add "zone gms 64k;"');
+    expect(diags(conf('\n    zone gms 64k;'))).toEqual([]);
+    expect(diags(conf('', '1'))).toEqual([]);
+  });
+
   it('reports messages a user can act on, at file:line:col', () => {
     const { file, text } = fixture('bad.nginx.conf');
     const rt = lintLoadBalancerConfig(file, text).find((x) => x.rule === 'lb-read-timeout')!;
