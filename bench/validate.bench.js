@@ -3,16 +3,32 @@
 //     CLI process: wall time (target < 3 s) and peak RSS (target < 300 MB);
 //  2. the same 10,000 documents, side by side with ajv-cli 5 validating them against the same
 //     generated JSON Schema (schemas/gms.schema.json), one document per file because ajv-cli
-//     cannot read multi-document YAML (domain/load-balancers.md §7): wall time and the ratio;
+//     cannot read multi-document YAML (domain/load-balancers.md §7): wall time and the ratio.
+//     Both are cold CLI processes of the same Node, started alternately (gmsctl, ajv-cli,
+//     gmsctl, ...) after one untimed warm-up each, with the same on-disk compile cache setting
+//     (gmsctl enables Node's compile cache itself; ajv-cli gets it through NODE_COMPILE_CACHE),
+//     stdout to a file for both (ajv-cli loses most of its output into a pipe: see measure),
+//     and each run is checked to have read every document (gmsctl's summary, ajv-cli's "valid"
+//     lines). Medians of wall and CPU time (user+sys: it counts V8's helper threads too) and
+//     every run are printed, so a noisy shared machine shows in the figures;
 //  3. `gmsctl --version` cold start over N runs (target < 150 ms).
 // Peak RSS is the child's VmHWM from /proc (a high-water mark, so sampling is exact up to the
 // last sample) with /usr/bin/time -f %M when it is installed as a cross-check.
 //
 //   node bench/validate.bench.js      (needs dist/: npm run build)
-// Env: GMS_BENCH_DOCS (default 10000), GMS_BENCH_INI (1000), GMS_BENCH_RUNS (3 timed runs,
+// Env: GMS_BENCH_DOCS (default 10000), GMS_BENCH_INI (1000), GMS_BENCH_RUNS (7 timed runs,
 //      the median is reported), GMS_BENCH_VERSION_RUNS (30).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +40,7 @@ const AJV = join(ROOT, 'node_modules/ajv-cli/dist/index.js');
 const SCHEMA = join(ROOT, 'schemas/gms.schema.json');
 const DOCS = Number(process.env.GMS_BENCH_DOCS ?? 10_000);
 const INI = Number(process.env.GMS_BENCH_INI ?? 1_000);
-const RUNS = Number(process.env.GMS_BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.GMS_BENCH_RUNS ?? 7);
 const VERSION_RUNS = Number(process.env.GMS_BENCH_VERSION_RUNS ?? 30);
 
 const TARGET_WALL_S = 3;
@@ -158,16 +174,26 @@ function hasGnuTime() {
   );
 }
 
-function measure(cmd, args) {
+/**
+ * `stdoutFile`: send the child's stdout to this file instead of a pipe (read back afterwards).
+ * ajv-cli prints a line per file with console.log and then calls process.exit(): into a pipe
+ * from this process most of those lines are still queued at exit and silently dropped, so its
+ * output is only complete (and its cost only real) when written to a file.
+ */
+function measure(cmd, args, env = process.env, stdoutFile = undefined) {
   return new Promise((resolve) => {
     const useTime = hasGnuTime();
+    const out = stdoutFile === undefined ? 'pipe' : openSync(stdoutFile, 'w');
+    const stdio = ['ignore', out, 'pipe'];
     const started = process.hrtime.bigint();
     const child = useTime
       ? spawn('/usr/bin/time', ['-f', 'GNU_TIME=%U %S %M', cmd, ...args], {
           cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'pipe'],
+          env,
+          stdio,
         })
-      : spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      : spawn(cmd, args, { cwd: ROOT, env, stdio });
+    if (typeof out === 'number') closeSync(out);
     let hwmKb = 0;
     const status = () => {
       try {
@@ -180,7 +206,7 @@ function measure(cmd, args) {
     const timer = useTime ? undefined : setInterval(status, 5);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout?.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => {
       if (timer) clearInterval(timer);
@@ -188,6 +214,7 @@ function measure(cmd, args) {
       const gnu = /GNU_TIME=([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
       const cpuMs = gnu ? (Number(gnu[1]) + Number(gnu[2])) * 1000 : NaN;
       const rssKb = gnu ? Number(gnu[3]) : hwmKb;
+      if (stdoutFile !== undefined) stdout = readFileSync(stdoutFile, 'utf8');
       resolve({ code, wallMs, cpuMs, rssMb: rssKb / 1024, stdout, stderr });
     });
   });
@@ -242,7 +269,8 @@ async function main() {
     if (all.rssMb >= TARGET_RSS_MB) missed.push('validate RSS');
 
     // 2. Side by side with ajv-cli on the same YAML documents and the same schema.
-    // Interleaved (gmsctl, ajv-cli, gmsctl, ...) so both see the same load on a shared machine.
+    // Interleaved (gmsctl, ajv-cli, gmsctl, ...) so both see the same load on a shared machine;
+    // one untimed warm-up each (page cache, compile cache); the same compile-cache setting.
     const ajvArgs = [
       AJV,
       'validate',
@@ -254,29 +282,50 @@ async function main() {
       '-d',
       `${yamlDir}/*.yaml`,
     ];
+    const oursArgs = [GMSCTL, 'validate', '--format', 'json', yamlDir];
+    const env = { ...process.env, NODE_COMPILE_CACHE: join(dir, 'node-compile-cache') };
+    const checkOurs = (r) => {
+      if (r.code !== 0)
+        throw new Error(`gmsctl validate failed (${r.code}):\n${r.stderr.slice(0, 2000)}`);
+      const docs = JSON.parse(r.stdout).summary.documents;
+      if (docs !== DOCS) throw new Error(`gmsctl read ${docs} documents, not ${DOCS}`);
+      return r;
+    };
+    const checkTheirs = (r) => {
+      if (r.code !== 0) throw new Error(`ajv-cli failed (${r.code}):\n${r.stderr.slice(0, 2000)}`);
+      const valid = r.stdout.split('\n').filter((l) => / valid$/.test(l)).length;
+      if (valid !== DOCS) throw new Error(`ajv-cli validated ${valid} documents, not ${DOCS}`);
+      return r;
+    };
+    // Both write their report to a file (see measure): the same kind of stdout for both.
+    const oursOut = join(dir, 'gmsctl.out');
+    const theirsOut = join(dir, 'ajv-cli.out');
+    checkOurs(await measure(NODE, oursArgs, env, oursOut));
+    checkTheirs(await measure(NODE, ajvArgs, env, theirsOut));
     const oursRuns = [];
     const theirsRuns = [];
     for (let i = 0; i < RUNS; i++) {
-      oursRuns.push(await measure(NODE, [GMSCTL, 'validate', '--format', 'json', yamlDir]));
-      theirsRuns.push(await measure(NODE, ajvArgs));
+      oursRuns.push(checkOurs(await measure(NODE, oursArgs, env, oursOut)));
+      theirsRuns.push(checkTheirs(await measure(NODE, ajvArgs, env, theirsOut)));
     }
-    const mid = (runs) =>
-      [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)];
-    const ours = mid(oursRuns);
-    const theirs = mid(theirsRuns);
-    if (theirs.code !== 0)
-      throw new Error(`ajv-cli failed (${theirs.code}):\n${theirs.stderr.slice(0, 2000)}`);
-    console.log(`\nsame ${DOCS} documents, schema ${SCHEMA.slice(ROOT.length + 1)}:`);
+    const mid = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const wall = (runs) => mid(runs.map((r) => r.wallMs));
+    const cpu = (runs) => mid(runs.map((r) => r.cpuMs));
+    const rss = (runs) => Math.max(...runs.map((r) => r.rssMb));
+    const list = (runs) => runs.map((r) => (r.wallMs / 1000).toFixed(2)).join(' ');
     console.log(
-      `  gmsctl validate (schema + every rule + positions): wall ${fmtS(ours.wallMs)}, CPU ${fmtS(ours.cpuMs)}, ${ours.rssMb.toFixed(0)} MB`,
+      `\nsame ${DOCS} documents, schema ${SCHEMA.slice(ROOT.length + 1)}, ${RUNS} interleaved runs:`,
     );
     console.log(
-      `  ajv-cli 5 (schema only; exit ${theirs.code}: all valid):     wall ${fmtS(theirs.wallMs)}, CPU ${fmtS(theirs.cpuMs)}, ${theirs.rssMb.toFixed(0)} MB`,
+      `  gmsctl validate (schema + every rule + positions): wall ${fmtS(wall(oursRuns))}, CPU ${fmtS(cpu(oursRuns))}, peak ${rss(oursRuns).toFixed(0)} MB   runs: ${list(oursRuns)}`,
     );
-    const ratio = theirs.wallMs / ours.wallMs;
-    const cpuRatio = theirs.cpuMs / ours.cpuMs;
     console.log(
-      `  ratio ajv-cli / gmsctl: wall ${ratio.toFixed(2)}x, CPU ${cpuRatio.toFixed(2)}x (${ratio > 1 ? 'gmsctl faster' : 'ajv-cli faster: MISSED'})`,
+      `  ajv-cli 5 (schema only; every document valid):    wall ${fmtS(wall(theirsRuns))}, CPU ${fmtS(cpu(theirsRuns))}, peak ${rss(theirsRuns).toFixed(0)} MB   runs: ${list(theirsRuns)}`,
+    );
+    const ratio = wall(theirsRuns) / wall(oursRuns);
+    const cpuRatio = cpu(theirsRuns) / cpu(oursRuns);
+    console.log(
+      `  ratio ajv-cli / gmsctl (medians): wall ${ratio.toFixed(2)}x, CPU ${cpuRatio.toFixed(2)}x (${ratio > 1 ? 'gmsctl faster' : 'ajv-cli faster: MISSED'})`,
     );
     if (ratio <= 1) missed.push('faster than ajv-cli');
 

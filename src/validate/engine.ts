@@ -25,7 +25,6 @@ import { collect, newCollector } from './objects.js';
 import { runRules } from './rules/index.js';
 import type { ReferenceOptions } from './rules/references.js';
 import { apiSchemaValidator } from './schemas.js';
-import { YamlSource } from './yaml/source.js';
 
 export interface EngineOptions extends ReferenceOptions {
   /** Files over this many bytes are a file-too-large diagnostic and are not read. */
@@ -155,7 +154,7 @@ class ValidationRun {
     }
   }
 
-  /** Take in the result of one file (plain data: see file-task.ts). */
+  /** Take in the result of one file (see file-task.ts). */
   adopt(r: FileResult): void {
     switch (r.kind) {
       case 'io-error':
@@ -176,16 +175,19 @@ class ValidationRun {
         return;
       case 'yaml': {
         this.count(r.file, r.text);
-        const src = new YamlSource(r.file, r.text, { parsed: r.parsed });
+        const src = r.source;
         this.documents += src.documentCount;
-        this.perFile.push(...src.diagnostics);
+        for (const d of src.diagnostics) this.perFile.push(d);
         if (src.documentCount === 0 && src.diagnostics.length === 0)
           this.perFile.push(emptyDiagnostic(r.file, 'no YAML document'));
-        src.documents.forEach((doc, i) => {
-          if (doc.data === undefined) return;
-          const locate: Locator = (path, at) => src.locate(doc.index, path, at);
+        const docs = src.documents;
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i]!;
+          if (doc.data === undefined) continue;
+          const index = doc.index;
+          const locate: Locator = (path, at) => src.locate(index, path, at);
           collect(this.collector, doc.data, r.file, locate, 0, r.schemaOk[i]);
-        });
+        }
         return;
       }
     }

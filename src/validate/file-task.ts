@@ -1,18 +1,18 @@
 /**
  * Everything about one input file that does not depend on the other files: read it (size
  * cap), decode it, parse YAML (with the quick schema verdict of each document) or validate INI.
- * Plain data in and out. (Worker threads running this per slice of the inputs were measured
- * slower than one thread for 10,000 small files, on idle and busy cores alike: module loading
- * and schema compilation per thread cost more than the parsing they share.)
+ * (Worker threads running this per slice of the inputs were measured slower than one thread for
+ * 10,000 small files, on idle and busy cores alike: module loading, JIT warm-up and copying the
+ * parsed documents back per thread cost more than the parsing they share.)
  */
 import { KIND_CHAT_SERVICE, KIND_PUSH_PROVIDER } from '../api/types.js';
 import type { Diagnostic } from './diagnostic.js';
 import { isRecord } from './model.js';
 import { apiSchemaValidator } from './schemas.js';
 import { decodeText } from './input/decode.js';
-import { formatOfName, readInputFile, sniffFormat, type ReadResult } from './input/sources.js';
+import { formatOfName, sniffFormat, type ReadResult } from './input/sources.js';
 import { validateIniText } from './ini/validate-ini.js';
-import { YamlSource, type ParsedYaml } from './yaml/source.js';
+import { YamlSource } from './yaml/source.js';
 
 export interface FileTask {
   /** Name shown in diagnostics. */
@@ -33,7 +33,7 @@ export type FileResult =
       kind: 'yaml';
       file: string;
       text: string;
-      parsed: ParsedYaml;
+      source: YamlSource;
       /** Quick schema verdict per document (ChatService/PushProvider documents only). */
       schemaOk: (boolean | undefined)[];
     };
@@ -79,26 +79,18 @@ export function analyzeText(
     const r = validateIniText(file, text, { gmsVersion: opts.gmsVersion });
     return { kind: 'ini', file, text, diagnostics: r.diagnostics, empty: r.empty };
   }
-  const parsed = new YamlSource(file, text).parsed();
+  const source = new YamlSource(file, text);
   const schema = apiSchemaValidator();
-  const schemaOk = parsed.documents.map((d) => {
-    const kind = isRecord(d.data) ? d.data.kind : undefined;
-    return schema && (kind === KIND_CHAT_SERVICE || kind === KIND_PUSH_PROVIDER)
-      ? schema.quickValid(kind, d.data)
-      : undefined;
-  });
-  return { kind: 'yaml', file, text, parsed, schemaOk };
-}
-
-/** Read and analyze a file on disk. Never throws. */
-export function analyzeFile(task: FileTask, opts: TaskOptions): FileResult {
-  try {
-    return analyzeRead(task, readInputFile(task.fsPath!, opts.maxFileSize), opts);
-  } catch (err) {
-    return {
-      kind: 'io-error',
-      file: task.file,
-      message: err instanceof Error ? err.message : String(err),
-    };
+  const docs = source.documents;
+  const schemaOk: (boolean | undefined)[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    const data = docs[i]!.data;
+    const kind = isRecord(data) ? data.kind : undefined;
+    schemaOk.push(
+      schema && (kind === KIND_CHAT_SERVICE || kind === KIND_PUSH_PROVIDER)
+        ? schema.quickValid(kind, data)
+        : undefined,
+    );
   }
+  return { kind: 'yaml', file, text, source, schemaOk };
 }

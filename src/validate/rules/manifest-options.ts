@@ -13,26 +13,52 @@ import { checkOptionValue, findOption } from '../../catalog/index.js';
 import { iniValueProblem } from './deps.js';
 import type { Emit, ValidationModel } from '../model.js';
 import { describeObject, get } from '../model.js';
-import type { VersionContext } from './option-check.js';
+import type { OptionSite, VersionContext } from './option-check.js';
+import type { Path } from '../yaml/path.js';
 import { chatServiceWhere, checkMap } from './option-maps.js';
 import { checkSections } from './sections.js';
 import { chatServiceVersion, indexModel, serviceNameOfObject } from './shared.js';
 
-export function checkManifestOptions(model: ValidationModel, emit: Emit): void {
-  for (const cs of model.chatServices) {
-    const version = chatServiceVersion(cs);
+const CHAT: Path = ['spec', 'chat'];
+const OPTIONS: Path = ['spec', 'options'];
+const PUSH_OPTIONS: Path = ['spec', 'push', 'options'];
+const GMS_OPTIONS: Path = ['spec', 'gms', 'options'];
+
+type Site = OptionSite;
+interface ChatServiceSites {
+  base: Omit<Site, 'section'>;
+  chat: Site;
+  push: Site;
+  gms: Site;
+}
+
+/** The sites of a GMS version's fixed sections, made once per run (not per ChatService). */
+function sitesFor(version: string | undefined, cache: Map<string, ChatServiceSites>) {
+  const k = version ?? '';
+  let sites = cache.get(k);
+  if (!sites) {
     const versions: VersionContext[] = version ? [{ version, source: 'spec.gms.version' }] : [];
     const base = { whereFor: chatServiceWhere, versions, credentialsAllowed: false };
-    checkMap(cs, ['spec', 'chat'], { ...base, section: 'chat' }, emit);
-    checkMap(
-      cs,
-      ['spec', 'options'],
-      { ...base, section: `chat.${serviceNameOfObject(cs)}` },
-      emit,
-    );
-    checkMap(cs, ['spec', 'push', 'options'], { ...base, section: 'push' }, emit);
-    checkMap(cs, ['spec', 'gms', 'options'], { ...base, section: 'gms' }, emit);
-    checkSections(cs, base, emit);
+    sites = {
+      base,
+      chat: { ...base, section: 'chat' },
+      push: { ...base, section: 'push' },
+      gms: { ...base, section: 'gms' },
+    };
+    cache.set(k, sites);
+  }
+  return sites;
+}
+
+export function checkManifestOptions(model: ValidationModel, emit: Emit): void {
+  const cache = new Map<string, ChatServiceSites>();
+  for (const cs of model.chatServices) {
+    const sites = sitesFor(chatServiceVersion(cs), cache);
+    checkMap(cs, CHAT, sites.chat, emit);
+    checkMap(cs, OPTIONS, { ...sites.base, section: `chat.${serviceNameOfObject(cs)}` }, emit);
+    checkMap(cs, PUSH_OPTIONS, sites.push, emit);
+    checkMap(cs, GMS_OPTIONS, sites.gms, emit);
+    checkSections(cs, sites.base, emit);
   }
   const index = indexModel(model);
   for (const pp of model.pushProviders) {
@@ -44,7 +70,7 @@ export function checkManifestOptions(model: ValidationModel, emit: Emit): void {
     }
     checkMap(
       pp,
-      ['spec', 'options'],
+      OPTIONS,
       {
         section: `push.provider.${pp.name || 'unnamed'}`,
         whereFor: (p) =>

@@ -133,6 +133,27 @@ function cleanKey(site: OptionSite, key: string, value: unknown): string | undef
   return `${pattern}\0${versions}\0${site.credentialsAllowed}\0${site.checkValueSafety !== false}\0${key}\0${typeof value}\0${String(value)}`;
 }
 
+/**
+ * checkOptionVersion, memoised by option and version for options whose gate does not depend on
+ * the value (no per-value `valueIntroduced`): thousands of entries share a few versions.
+ */
+const optionGates = new WeakMap<OptionSpec, Map<string, ReturnType<typeof checkOptionVersion>>>();
+function optionVersionGates(
+  option: OptionSpec,
+  value: string | number | boolean,
+  version: string,
+): ReturnType<typeof checkOptionVersion> {
+  if (option.valueIntroduced) return checkOptionVersion(option, value, version);
+  let byVersion = optionGates.get(option);
+  if (!byVersion) optionGates.set(option, (byVersion = new Map()));
+  let gates = byVersion.get(version);
+  if (!gates) {
+    gates = checkOptionVersion(option, value, version);
+    if (byVersion.size < 1_000) byVersion.set(version, gates);
+  }
+  return gates;
+}
+
 /** Everything wrong with one entry; empty when it is fine. */
 export function checkOptionEntry(site: OptionSite, key: string, value: unknown): OptionProblem[] {
   const memo = cleanKey(site, key, value);
@@ -238,7 +259,7 @@ function checkOptionEntryUncached(site: OptionSite, key: string, value: unknown)
     return problems;
   }
   for (const v of site.versions) {
-    for (const gate of checkOptionVersion(option, value, v.version)) {
+    for (const gate of optionVersionGates(option, value, v.version)) {
       problems.push({
         rule: 'version-gate',
         at: gate.subject === option.name || gate.subject === key ? 'key' : 'value',

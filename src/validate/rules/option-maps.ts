@@ -38,7 +38,10 @@ export function checkMap(obj: ManifestObject, path: Path, site: OptionSite, emit
   const map = get(obj.data, path);
   if (map === undefined) return;
   if (!isRecord(map)) return; // the schema rule reports a non-mapping
-  for (const [key, value] of Object.entries(map)) {
+  const keys = Object.keys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = map[key];
     for (const p of checkOptionEntry(site, key, value)) {
       emit({
         rule: p.rule,

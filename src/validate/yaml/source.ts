@@ -64,14 +64,6 @@ interface FullParse {
 
 type YamlError = { code: string; message: string; pos: [number, number] };
 
-/** What a parse produced, as structured-clone-able data. */
-export interface ParsedYaml {
-  fast: boolean;
-  documentCount: number;
-  documents: YamlDocument[];
-  diagnostics: Diagnostic[];
-}
-
 export class YamlSource {
   private full: FullParse | undefined;
   private fullFailed = false;
@@ -84,34 +76,14 @@ export class YamlSource {
   /** Whether the documents came from the js-yaml fast path. */
   fast = false;
 
-  /**
-   * `fast: false` skips the js-yaml pre-check (tests compare both paths); `parsed` adopts the
-   * result of a parse done elsewhere (a worker thread) without parsing again.
-   */
+  /** `fast: false` skips the js-yaml pre-check (tests compare both paths). */
   constructor(
     readonly file: string,
     readonly text: string,
-    opts: { fast?: boolean; parsed?: ParsedYaml } = {},
+    opts: { fast?: boolean } = {},
   ) {
-    if (opts.parsed) {
-      this.fast = opts.parsed.fast;
-      this.documentCount = opts.parsed.documentCount;
-      this.documents.push(...opts.parsed.documents);
-      this.diagnostics.push(...opts.parsed.diagnostics);
-      return;
-    }
     if (opts.fast !== false && this.fastParse()) this.fast = true;
     else this.fullParse();
-  }
-
-  /** The parse as plain data (what a worker thread sends back). */
-  parsed(): ParsedYaml {
-    return {
-      fast: this.fast,
-      documentCount: this.documentCount,
-      documents: this.documents,
-      diagnostics: this.diagnostics,
-    };
   }
 
   /** js-yaml pre-check: true when it accepted the file (documents filled), false to fall back. */
