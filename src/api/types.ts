@@ -62,6 +62,14 @@ export const EXPOSE_MODES = [
 ] as const;
 export type ExposeMode = (typeof EXPOSE_MODES)[number];
 
+/** Expose modes whose load balancer the operator runs itself (a Deployment in the namespace). */
+export const RUN_LB_MODES = ['nginx', 'haproxy', 'apache'] as const;
+export type RunLbMode = (typeof RUN_LB_MODES)[number];
+
+/** Service types of the load balancer the operator runs (spec.expose.serviceType). */
+export const LB_SERVICE_TYPES = ['LoadBalancer', 'NodePort', 'ClusterIP'] as const;
+export type LbServiceType = (typeof LB_SERVICE_TYPES)[number];
+
 export const AFFINITY_MODES = ['cookie', 'source-ip'] as const;
 export type AffinityMode = (typeof AFFINITY_MODES)[number];
 
@@ -143,6 +151,17 @@ export interface ExposeSpec {
   ingressClassName?: string;
   /** gateway-api: the Gateway the HTTPRoute attaches to. */
   gateway?: { name: string; namespace?: string; sectionName?: string; experimental?: boolean };
+  /** nginx | haproxy | apache: image of the load balancer the operator runs (default the
+   *  official image: haproxy:2.6, nginx:1.22, httpd:2.4). */
+  image?: string;
+  /** nginx | haproxy | apache: load-balancer pods (default 2). */
+  replicas?: number;
+  /** nginx | haproxy | apache: compute resources of the load-balancer container. */
+  resources?: ResourceRequirements;
+  /** nginx | haproxy | apache: type of the Service `<name>-lb` (default LoadBalancer). */
+  serviceType?: LbServiceType;
+  /** nginx | haproxy | apache: annotations of the Service `<name>-lb` (cloud load-balancer settings). */
+  serviceAnnotations?: Record<string, string>;
 }
 
 export interface RolloutSpec {

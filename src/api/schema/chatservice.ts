@@ -15,6 +15,7 @@ import {
   AFFINITY_MODES,
   CONDITION_TYPES,
   EXPOSE_MODES,
+  LB_SERVICE_TYPES,
   PUSH_TYPES,
   ROLLOUT_PHASES,
   ROLLOUT_STRATEGIES,
@@ -213,6 +214,35 @@ export function chatServiceSpec(): SchemaNode {
             },
             { required: ['name'] },
           ),
+          image: str(
+            'nginx, haproxy, apache: image of the load balancer the operator runs. Default: the official image (haproxy:2.6, nginx:1.22, httpd:2.4).',
+            { pattern: '^[^\\s]+$', maxLength: 512 },
+          ),
+          replicas: int('nginx, haproxy, apache: load-balancer pods. Default: 2.', {
+            format: 'int32',
+            minimum: 0,
+            maximum: 100,
+          }),
+          resources: obj(
+            'nginx, haproxy, apache: compute resources of the load-balancer container.',
+            {
+              requests: quantityMap(
+                'Minimum resources. Default: cpu: 100m, memory: 64Mi (apache: 128Mi).',
+              ),
+              limits: quantityMap('Maximum resources. Default: memory: 256Mi (apache: 512Mi).'),
+            },
+          ),
+          serviceType: str(
+            `nginx, haproxy, apache: type of the Service <name>-lb in front of the load balancer. One of ${LB_SERVICE_TYPES.join(', ')}. Default: LoadBalancer.`,
+            { enum: [...LB_SERVICE_TYPES] },
+          ),
+          serviceAnnotations: {
+            description:
+              'nginx, haproxy, apache: annotations of the Service <name>-lb (e.g. cloud load-balancer settings).',
+            type: 'object',
+            maxProperties: 64,
+            additionalProperties: { type: 'string', maxLength: 4096 },
+          },
         },
       ),
       rollout: obj('How restart-required changes reach the GMS nodes.', {

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const ChatService = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false},"image":{"description":"nginx, haproxy, apache: image of the load balancer the operator runs. Default: the official image (haproxy:2.6, nginx:1.22, httpd:2.4).","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"nginx, haproxy, apache: load-balancer pods. Default: 2.","type":"integer","minimum":0,"maximum":100},"resources":{"description":"nginx, haproxy, apache: compute resources of the load-balancer container.","type":"object","properties":{"requests":{"description":"Minimum resources. Default: cpu: 100m, memory: 64Mi (apache: 128Mi).","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources. Default: memory: 256Mi (apache: 512Mi).","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"serviceType":{"description":"nginx, haproxy, apache: type of the Service <name>-lb in front of the load balancer. One of LoadBalancer, NodePort, ClusterIP. Default: LoadBalancer.","type":"string","enum":["LoadBalancer","NodePort","ClusterIP"]},"serviceAnnotations":{"description":"nginx, haproxy, apache: annotations of the Service <name>-lb (e.g. cloud load-balancer settings).","type":"object","maxProperties":64,"additionalProperties":{"type":"string","maxLength":4096}}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func5 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -22,7 +22,7 @@ const pattern10 = new RegExp("^[A-Za-z0-9]{1,32}$", "u");
 const pattern12 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
 const pattern13 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
 const pattern17 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,63}$", "u");
-const pattern22 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
+const pattern25 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://gms.chatops.io/schemas/chatservice.schema.json" */;
@@ -1344,7 +1344,7 @@ if(data9.expose !== undefined){
 let data44 = data9.expose;
 if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
 for(const key14 in data44){
-if(!((((((((key14 === "mode") || (key14 === "host")) || (key14 === "tls")) || (key14 === "affinity")) || (key14 === "cookieName")) || (key14 === "crossSite")) || (key14 === "ingressClassName")) || (key14 === "gateway"))){
+if(!(func5.call(schema11.properties.spec.properties.expose.properties, key14))){
 const err106 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose,data:data44};
 if(vErrors === null){
 vErrors = [err106];
@@ -1766,9 +1766,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-}
-else {
-const err142 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.type,parentSchema:schema11.properties.spec.properties.expose,data:data44};
+if(data44.image !== undefined){
+let data58 = data44.image;
+if(typeof data58 === "string"){
+if(func2(data58) > 512){
+const err142 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1777,13 +1779,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-if(data9.rollout !== undefined){
-let data58 = data9.rollout;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key17 in data58){
-if(!(((key17 === "strategy") || (key17 === "podReadyTimeout")) || (key17 === "drainTimeout"))){
-const err143 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.rollout,data:data58};
+if(!pattern4.test(data58)){
+const err143 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\s]+$"},message:"must match pattern \""+"^[^\\s]+$"+"\"",schema:"^[^\\s]+$",parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1793,10 +1790,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data58.strategy !== undefined){
-let data59 = data58.strategy;
-if(typeof data59 !== "string"){
-const err144 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.strategy.type,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data59};
+else {
+const err144 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.image.type,parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1805,8 +1800,11 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(!((data59 === "DetachReattach") || (data59 === "Offline"))){
-const err145 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollout.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.rollout.properties.strategy.enum,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data59};
+}
+if(data44.replicas !== undefined){
+let data59 = data44.replicas;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err145 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.expose.properties.replicas.type,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1815,12 +1813,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-if(data58.podReadyTimeout !== undefined){
-let data60 = data58.podReadyTimeout;
-if(typeof data60 === "string"){
-if(func2(data60) > 32){
-const err146 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data60};
+if(typeof data59 == "number"){
+if(data59 > 100 || isNaN(data59)){
+const err146 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1829,8 +1824,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(!pattern22.test(data60)){
-const err147 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data60};
+if(data59 < 0 || isNaN(data59)){
+const err147 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1840,8 +1835,13 @@ vErrors.push(err147);
 errors++;
 }
 }
-else {
-const err148 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data60};
+}
+if(data44.resources !== undefined){
+let data60 = data44.resources;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key17 in data60){
+if(!((key17 === "requests") || (key17 === "limits"))){
+const err148 = {instancePath:instancePath+"/spec/expose/resources",schemaPath:"#/properties/spec/properties/expose/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.resources,data:data60};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1851,11 +1851,13 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data58.drainTimeout !== undefined){
-let data61 = data58.drainTimeout;
-if(typeof data61 === "string"){
-if(func2(data61) > 32){
-const err149 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data61};
+if(data60.requests !== undefined){
+let data61 = data60.requests;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key18 in data61){
+let data62 = data61[key18];
+if((!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))) && (typeof data62 !== "string")){
+const err149 = {instancePath:instancePath+"/spec/expose/resources/requests/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties.type},message:"must be integer,string",schema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties,data:data62};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1864,8 +1866,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(!pattern22.test(data61)){
-const err150 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data61};
+if(typeof data62 === "string"){
+if(!pattern5.test(data62)){
+const err150 = {instancePath:instancePath+"/spec/expose/resources/requests/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\"",schema:"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties,data:data62};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1875,8 +1878,10 @@ vErrors.push(err150);
 errors++;
 }
 }
+}
+}
 else {
-const err151 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.drainTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data61};
+const err151 = {instancePath:instancePath+"/spec/expose/resources/requests",schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests,data:data61};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1886,9 +1891,13 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.rollout.type,parentSchema:schema11.properties.spec.properties.rollout,data:data58};
+if(data60.limits !== undefined){
+let data63 = data60.limits;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key19 in data63){
+let data64 = data63[key19];
+if((!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))) && (typeof data64 !== "string")){
+const err152 = {instancePath:instancePath+"/spec/expose/resources/limits/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties.type},message:"must be integer,string",schema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1897,13 +1906,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-if(data9.nodeApi !== undefined){
-let data62 = data9.nodeApi;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-for(const key18 in data62){
-if(!(key18 === "basicAuth")){
-const err153 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi,data:data62};
+if(typeof data64 === "string"){
+if(!pattern5.test(data64)){
+const err153 = {instancePath:instancePath+"/spec/expose/resources/limits/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\"",schema:"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1913,11 +1918,10 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data62.basicAuth !== undefined){
-let data63 = data62.basicAuth;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.secretRef === undefined){
-const err154 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data63};
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/spec/expose/resources/limits",schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits,data:data63};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1926,9 +1930,10 @@ vErrors.push(err154);
 }
 errors++;
 }
-for(const key19 in data63){
-if(!(key19 === "secretRef")){
-const err155 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data63};
+}
+}
+else {
+const err155 = {instancePath:instancePath+"/spec/expose/resources",schemaPath:"#/properties/spec/properties/expose/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources,data:data60};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1938,11 +1943,10 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data63.secretRef !== undefined){
-let data64 = data63.secretRef;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-if(data64.name === undefined){
-const err156 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data64};
+if(data44.serviceType !== undefined){
+let data65 = data44.serviceType;
+if(typeof data65 !== "string"){
+const err156 = {instancePath:instancePath+"/spec/expose/serviceType",schemaPath:"#/properties/spec/properties/expose/properties/serviceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.serviceType.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceType,data:data65};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1951,9 +1955,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-for(const key20 in data64){
-if(!(((key20 === "name") || (key20 === "usernameKey")) || (key20 === "passwordKey"))){
-const err157 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data64};
+if(!(((data65 === "LoadBalancer") || (data65 === "NodePort")) || (data65 === "ClusterIP"))){
+const err157 = {instancePath:instancePath+"/spec/expose/serviceType",schemaPath:"#/properties/spec/properties/expose/properties/serviceType/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.serviceType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.expose.properties.serviceType.enum,parentSchema:schema11.properties.spec.properties.expose.properties.serviceType,data:data65};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1963,11 +1966,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data64.name !== undefined){
-let data65 = data64.name;
-if(typeof data65 === "string"){
-if(func2(data65) > 253){
-const err158 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data65};
+if(data44.serviceAnnotations !== undefined){
+let data66 = data44.serviceAnnotations;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(Object.keys(data66).length > 64){
+const err158 = {instancePath:instancePath+"/spec/expose/serviceAnnotations",schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations,data:data66};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1976,8 +1979,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(func2(data65) < 1){
-const err159 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data65};
+for(const key20 in data66){
+let data67 = data66[key20];
+if(typeof data67 === "string"){
+if(func2(data67) > 4096){
+const err159 = {instancePath:instancePath+"/spec/expose/serviceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters",schema:4096,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1986,8 +1992,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(!pattern12.test(data65)){
-const err160 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data65};
+}
+else {
+const err160 = {instancePath:instancePath+"/spec/expose/serviceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -1997,8 +2004,9 @@ vErrors.push(err160);
 errors++;
 }
 }
+}
 else {
-const err161 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data65};
+const err161 = {instancePath:instancePath+"/spec/expose/serviceAnnotations",schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations,data:data66};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2008,11 +2016,9 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data64.usernameKey !== undefined){
-let data66 = data64.usernameKey;
-if(typeof data66 === "string"){
-if(func2(data66) > 253){
-const err162 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data66};
+}
+else {
+const err162 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.type,parentSchema:schema11.properties.spec.properties.expose,data:data44};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2021,8 +2027,13 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(!pattern13.test(data66)){
-const err163 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data66};
+}
+if(data9.rollout !== undefined){
+let data68 = data9.rollout;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key21 in data68){
+if(!(((key21 === "strategy") || (key21 === "podReadyTimeout")) || (key21 === "drainTimeout"))){
+const err163 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.rollout,data:data68};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2032,8 +2043,10 @@ vErrors.push(err163);
 errors++;
 }
 }
-else {
-const err164 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data66};
+if(data68.strategy !== undefined){
+let data69 = data68.strategy;
+if(typeof data69 !== "string"){
+const err164 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.strategy.type,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data69};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2042,12 +2055,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-if(data64.passwordKey !== undefined){
-let data67 = data64.passwordKey;
-if(typeof data67 === "string"){
-if(func2(data67) > 253){
-const err165 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data67};
+if(!((data69 === "DetachReattach") || (data69 === "Offline"))){
+const err165 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollout.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.rollout.properties.strategy.enum,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data69};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2056,8 +2065,12 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(!pattern13.test(data67)){
-const err166 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data67};
+}
+if(data68.podReadyTimeout !== undefined){
+let data70 = data68.podReadyTimeout;
+if(typeof data70 === "string"){
+if(func2(data70) > 32){
+const err166 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2066,9 +2079,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-else {
-const err167 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data67};
+if(!pattern25.test(data70)){
+const err167 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2078,9 +2090,8 @@ vErrors.push(err167);
 errors++;
 }
 }
-}
 else {
-const err168 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data64};
+const err168 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2090,9 +2101,11 @@ vErrors.push(err168);
 errors++;
 }
 }
-}
-else {
-const err169 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data63};
+if(data68.drainTimeout !== undefined){
+let data71 = data68.drainTimeout;
+if(typeof data71 === "string"){
+if(func2(data71) > 32){
+const err169 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2101,10 +2114,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-}
-else {
-const err170 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.type,parentSchema:schema11.properties.spec.properties.nodeApi,data:data62};
+if(!pattern25.test(data71)){
+const err170 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2114,10 +2125,8 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data9.sections !== undefined){
-let data68 = data9.sections;
-if(!(data68 && typeof data68 == "object" && !Array.isArray(data68))){
-const err171 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.sections.type,parentSchema:schema11.properties.spec.properties.sections,data:data68};
+else {
+const err171 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.drainTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2129,7 +2138,7 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.type,parentSchema:schema11.properties.spec,data:data9};
+const err172 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.rollout.type,parentSchema:schema11.properties.spec.properties.rollout,data:data68};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2139,10 +2148,12 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data69 = data.status;
-if(!(data69 && typeof data69 == "object" && !Array.isArray(data69))){
-const err173 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.status.type,parentSchema:schema11.properties.status,data:data69};
+if(data9.nodeApi !== undefined){
+let data72 = data9.nodeApi;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key22 in data72){
+if(!(key22 === "basicAuth")){
+const err173 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi,data:data72};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2152,14 +2163,253 @@ vErrors.push(err173);
 errors++;
 }
 }
-}
-else {
-const err174 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data72.basicAuth !== undefined){
+let data73 = data72.basicAuth;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.secretRef === undefined){
+const err174 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
 if(vErrors === null){
 vErrors = [err174];
 }
 else {
 vErrors.push(err174);
+}
+errors++;
+}
+for(const key23 in data73){
+if(!(key23 === "secretRef")){
+const err175 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data73.secretRef !== undefined){
+let data74 = data73.secretRef;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.name === undefined){
+const err176 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+for(const key24 in data74){
+if(!(((key24 === "name") || (key24 === "usernameKey")) || (key24 === "passwordKey"))){
+const err177 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data74.name !== undefined){
+let data75 = data74.name;
+if(typeof data75 === "string"){
+if(func2(data75) > 253){
+const err178 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(func2(data75) < 1){
+const err179 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+if(!pattern12.test(data75)){
+const err180 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+if(data74.usernameKey !== undefined){
+let data76 = data74.usernameKey;
+if(typeof data76 === "string"){
+if(func2(data76) > 253){
+const err182 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+if(!pattern13.test(data76)){
+const err183 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data74.passwordKey !== undefined){
+let data77 = data74.passwordKey;
+if(typeof data77 === "string"){
+if(func2(data77) > 253){
+const err185 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+if(!pattern13.test(data77)){
+const err186 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.type,parentSchema:schema11.properties.spec.properties.nodeApi,data:data72};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+if(data9.sections !== undefined){
+let data78 = data9.sections;
+if(!(data78 && typeof data78 == "object" && !Array.isArray(data78))){
+const err191 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.sections.type,parentSchema:schema11.properties.spec.properties.sections,data:data78};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.type,parentSchema:schema11.properties.spec,data:data9};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data79 = data.status;
+if(!(data79 && typeof data79 == "object" && !Array.isArray(data79))){
+const err193 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.status.type,parentSchema:schema11.properties.status,data:data79};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+}
+else {
+const err194 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
 }
 errors++;
 }
@@ -2169,8 +2419,8 @@ return errors === 0;
 
 export const PushProvider = validate11;
 const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/pushprovider.schema.json","title":"PushProvider","description":"PushProvider is a push notification provider (FCM, Apple or custom HTTP): one [push.provider.<name>] section of GMS, selected by clients with push_notification_provider.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"PushProvider"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9]{1,32}$","description":"PushProvider name must be short (at most 32 characters) and letters and digits only: it becomes the GMS section [push.provider.<name>] and the push_notification_provider value clients send"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"A push notification provider: one [push.provider.<name>] section of GMS.","type":"object","required":["type"],"properties":{"type":{"description":"Provider type. One of fcm, apple, customhttp.","type":"string","enum":["fcm","apple","customhttp"]},"fcm":{"description":"Firebase Cloud Messaging (type fcm; GMS 8.5.114+ for Chat V2 CometD).","type":"object","required":["apiKeySecretRef"],"properties":{"apiKeySecretRef":{"description":"Secret key holding the FCM API key (fcm.apiKey).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false},"debugApiKeySecretRef":{"description":"Secret key holding the API key used when clients ask for debug push (debug.fcm.apiKey).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false},"apple":{"description":"Apple Push Notification service (type apple).","type":"object","required":["keystoreSecretRef","keystorePasswordSecretRef"],"properties":{"keystoreSecretRef":{"description":"Secret key holding the keystore (apple.keystore).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false},"keystorePasswordSecretRef":{"description":"Secret key holding the keystore password (apple.keystorePassword).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false},"customhttp":{"description":"Custom HTTP notifications (type customhttp): GMS POSTs JSON {deviceId, message}.","type":"object","required":["url"],"properties":{"url":{"description":"customhttp.url","type":"string","pattern":"^https?://[^\\s]+$","maxLength":2048},"debugUrl":{"description":"debug.customhttp.url: used when clients ask for debug push.","type":"string","pattern":"^https?://[^\\s]+$","maxLength":2048}},"additionalProperties":false},"events":{"description":"Per-event notification texts (seed: \"Push Notification Events\"), e.g. for other languages than English. Rendered as <type>.<Event>.title / body keys of the provider section (a gms-operator convention; see docs/options.md).","type":"object","properties":{"ParticipantJoined":{"description":"Texts of the ParticipantJoined push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat participants changed\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"%s joined chat\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"ParticipantLeft":{"description":"Texts of the ParticipantLeft push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat participants changed\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"%s left chat\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"Message":{"description":"Texts of the Message push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s sent new message\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: The message sent by the participant.","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"PushUrl":{"description":"Texts of the PushUrl push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s suggests Web page\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: URL pushed by the participant.","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"FileUploaded":{"description":"Texts of the FileUploaded push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s suggests to download file\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Open app for more info\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"IdleAlert":{"description":"Texts of the IdleAlert push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat will close soon\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Please use app if you want to continue\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"IdleClose":{"description":"Texts of the IdleClose push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat is over\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Your chat session was ended due to inactivity\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false,"allOf":[{"if":{"type":"object","properties":{"type":{"const":"fcm"}},"required":["type"]},"then":{"type":"object","required":["fcm"],"properties":{"apple":{"not":{}},"customhttp":{"not":{}}}}},{"if":{"type":"object","properties":{"type":{"const":"apple"}},"required":["type"]},"then":{"type":"object","required":["apple"],"properties":{"fcm":{"not":{}},"customhttp":{"not":{}}}}},{"if":{"type":"object","properties":{"type":{"const":"customhttp"}},"required":["type"]},"then":{"type":"object","required":["customhttp"],"properties":{"fcm":{"not":{}},"apple":{"not":{}}}}}]},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
-const pattern37 = new RegExp("^https?://[^\\s]+$", "u");
-const pattern39 = new RegExp("^[^\\r\\n\\x00]*$", "u");
+const pattern40 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern42 = new RegExp("^[^\\r\\n\\x00]*$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://gms.chatops.io/schemas/pushprovider.schema.json" */;
@@ -3421,7 +3671,7 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!pattern37.test(data35)){
+if(!pattern40.test(data35)){
 const err102 = {instancePath:instancePath+"/spec/customhttp/url",schemaPath:"#/properties/spec/properties/customhttp/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema12.properties.spec.properties.customhttp.properties.url,data:data35};
 if(vErrors === null){
 vErrors = [err102];
@@ -3456,7 +3706,7 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(!pattern37.test(data36)){
+if(!pattern40.test(data36)){
 const err105 = {instancePath:instancePath+"/spec/customhttp/debugUrl",schemaPath:"#/properties/spec/properties/customhttp/properties/debugUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema12.properties.spec.properties.customhttp.properties.debugUrl,data:data36};
 if(vErrors === null){
 vErrors = [err105];
@@ -3533,7 +3783,7 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(!pattern39.test(data39)){
+if(!pattern42.test(data39)){
 const err111 = {instancePath:instancePath+"/spec/events/ParticipantJoined/title",schemaPath:"#/properties/spec/properties/events/properties/ParticipantJoined/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.ParticipantJoined.properties.title,data:data39};
 if(vErrors === null){
 vErrors = [err111];
@@ -3568,7 +3818,7 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(!pattern39.test(data40)){
+if(!pattern42.test(data40)){
 const err114 = {instancePath:instancePath+"/spec/events/ParticipantJoined/body",schemaPath:"#/properties/spec/properties/events/properties/ParticipantJoined/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.ParticipantJoined.properties.body,data:data40};
 if(vErrors === null){
 vErrors = [err114];
@@ -3630,7 +3880,7 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(!pattern39.test(data42)){
+if(!pattern42.test(data42)){
 const err119 = {instancePath:instancePath+"/spec/events/ParticipantLeft/title",schemaPath:"#/properties/spec/properties/events/properties/ParticipantLeft/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.ParticipantLeft.properties.title,data:data42};
 if(vErrors === null){
 vErrors = [err119];
@@ -3665,7 +3915,7 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(!pattern39.test(data43)){
+if(!pattern42.test(data43)){
 const err122 = {instancePath:instancePath+"/spec/events/ParticipantLeft/body",schemaPath:"#/properties/spec/properties/events/properties/ParticipantLeft/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.ParticipantLeft.properties.body,data:data43};
 if(vErrors === null){
 vErrors = [err122];
@@ -3727,7 +3977,7 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(!pattern39.test(data45)){
+if(!pattern42.test(data45)){
 const err127 = {instancePath:instancePath+"/spec/events/Message/title",schemaPath:"#/properties/spec/properties/events/properties/Message/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.Message.properties.title,data:data45};
 if(vErrors === null){
 vErrors = [err127];
@@ -3762,7 +4012,7 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(!pattern39.test(data46)){
+if(!pattern42.test(data46)){
 const err130 = {instancePath:instancePath+"/spec/events/Message/body",schemaPath:"#/properties/spec/properties/events/properties/Message/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.Message.properties.body,data:data46};
 if(vErrors === null){
 vErrors = [err130];
@@ -3824,7 +4074,7 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(!pattern39.test(data48)){
+if(!pattern42.test(data48)){
 const err135 = {instancePath:instancePath+"/spec/events/PushUrl/title",schemaPath:"#/properties/spec/properties/events/properties/PushUrl/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.PushUrl.properties.title,data:data48};
 if(vErrors === null){
 vErrors = [err135];
@@ -3859,7 +4109,7 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(!pattern39.test(data49)){
+if(!pattern42.test(data49)){
 const err138 = {instancePath:instancePath+"/spec/events/PushUrl/body",schemaPath:"#/properties/spec/properties/events/properties/PushUrl/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.PushUrl.properties.body,data:data49};
 if(vErrors === null){
 vErrors = [err138];
@@ -3921,7 +4171,7 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(!pattern39.test(data51)){
+if(!pattern42.test(data51)){
 const err143 = {instancePath:instancePath+"/spec/events/FileUploaded/title",schemaPath:"#/properties/spec/properties/events/properties/FileUploaded/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.FileUploaded.properties.title,data:data51};
 if(vErrors === null){
 vErrors = [err143];
@@ -3956,7 +4206,7 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(!pattern39.test(data52)){
+if(!pattern42.test(data52)){
 const err146 = {instancePath:instancePath+"/spec/events/FileUploaded/body",schemaPath:"#/properties/spec/properties/events/properties/FileUploaded/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.FileUploaded.properties.body,data:data52};
 if(vErrors === null){
 vErrors = [err146];
@@ -4018,7 +4268,7 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(!pattern39.test(data54)){
+if(!pattern42.test(data54)){
 const err151 = {instancePath:instancePath+"/spec/events/IdleAlert/title",schemaPath:"#/properties/spec/properties/events/properties/IdleAlert/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.IdleAlert.properties.title,data:data54};
 if(vErrors === null){
 vErrors = [err151];
@@ -4053,7 +4303,7 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(!pattern39.test(data55)){
+if(!pattern42.test(data55)){
 const err154 = {instancePath:instancePath+"/spec/events/IdleAlert/body",schemaPath:"#/properties/spec/properties/events/properties/IdleAlert/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.IdleAlert.properties.body,data:data55};
 if(vErrors === null){
 vErrors = [err154];
@@ -4115,7 +4365,7 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(!pattern39.test(data57)){
+if(!pattern42.test(data57)){
 const err159 = {instancePath:instancePath+"/spec/events/IdleClose/title",schemaPath:"#/properties/spec/properties/events/properties/IdleClose/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.IdleClose.properties.title,data:data57};
 if(vErrors === null){
 vErrors = [err159];
@@ -4150,7 +4400,7 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(!pattern39.test(data58)){
+if(!pattern42.test(data58)){
 const err162 = {instancePath:instancePath+"/spec/events/IdleClose/body",schemaPath:"#/properties/spec/properties/events/properties/IdleClose/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\"",schema:"^[^\\r\\n\\x00]*$",parentSchema:schema12.properties.spec.properties.events.properties.IdleClose.properties.body,data:data58};
 if(vErrors === null){
 vErrors = [err162];

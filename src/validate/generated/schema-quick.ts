@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const ChatService = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false},"image":{"description":"nginx, haproxy, apache: image of the load balancer the operator runs. Default: the official image (haproxy:2.6, nginx:1.22, httpd:2.4).","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"nginx, haproxy, apache: load-balancer pods. Default: 2.","type":"integer","minimum":0,"maximum":100},"resources":{"description":"nginx, haproxy, apache: compute resources of the load-balancer container.","type":"object","properties":{"requests":{"description":"Minimum resources. Default: cpu: 100m, memory: 64Mi (apache: 128Mi).","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources. Default: memory: 256Mi (apache: 512Mi).","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"serviceType":{"description":"nginx, haproxy, apache: type of the Service <name>-lb in front of the load balancer. One of LoadBalancer, NodePort, ClusterIP. Default: LoadBalancer.","type":"string","enum":["LoadBalancer","NodePort","ClusterIP"]},"serviceAnnotations":{"description":"nginx, haproxy, apache: annotations of the Service <name>-lb (e.g. cloud load-balancer settings).","type":"object","maxProperties":64,"additionalProperties":{"type":"string","maxLength":4096}}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func5 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -22,7 +22,7 @@ const pattern10 = new RegExp("^[A-Za-z0-9]{1,32}$", "u");
 const pattern12 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
 const pattern13 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
 const pattern17 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,63}$", "u");
-const pattern22 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
+const pattern25 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://gms.chatops.io/schemas/chatservice.schema.json" */;
@@ -1102,7 +1102,7 @@ if(errors === _errs101){
 if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
 const _errs103 = errors;
 for(const key14 in data44){
-if(!((((((((key14 === "mode") || (key14 === "host")) || (key14 === "tls")) || (key14 === "affinity")) || (key14 === "cookieName")) || (key14 === "crossSite")) || (key14 === "ingressClassName")) || (key14 === "gateway"))){
+if(!(func5.call(schema11.properties.spec.properties.expose.properties, key14))){
 validate10.errors = [{instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -1432,6 +1432,226 @@ var valid20 = _errs121 === errors;
 else {
 var valid20 = true;
 }
+if(valid20){
+if(data44.image !== undefined){
+let data58 = data44.image;
+const _errs132 = errors;
+if(errors === _errs132){
+if(typeof data58 === "string"){
+if(func2(data58) > 512){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+else {
+if(!pattern4.test(data58)){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\s]+$"},message:"must match pattern \""+"^[^\\s]+$"+"\""}];
+return false;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid20 = _errs132 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data44.replicas !== undefined){
+let data59 = data44.replicas;
+const _errs134 = errors;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs134){
+if(typeof data59 == "number"){
+if(data59 > 100 || isNaN(data59)){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data59 < 0 || isNaN(data59)){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid20 = _errs134 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data44.resources !== undefined){
+let data60 = data44.resources;
+const _errs136 = errors;
+if(errors === _errs136){
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+const _errs138 = errors;
+for(const key17 in data60){
+if(!((key17 === "requests") || (key17 === "limits"))){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/resources",schemaPath:"#/properties/spec/properties/expose/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs138 === errors){
+if(data60.requests !== undefined){
+let data61 = data60.requests;
+const _errs139 = errors;
+if(errors === _errs139){
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key18 in data61){
+let data62 = data61[key18];
+const _errs142 = errors;
+if((!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))) && (typeof data62 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/resources/requests/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties.type},message:"must be integer,string"}];
+return false;
+}
+if(errors === _errs142){
+if(typeof data62 === "string"){
+if(!pattern5.test(data62)){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/resources/requests/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""}];
+return false;
+}
+}
+}
+var valid24 = _errs142 === errors;
+if(!valid24){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/spec/expose/resources/requests",schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid23 = _errs139 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data60.limits !== undefined){
+let data63 = data60.limits;
+const _errs144 = errors;
+if(errors === _errs144){
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key19 in data63){
+let data64 = data63[key19];
+const _errs147 = errors;
+if((!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))) && (typeof data64 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/resources/limits/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties.type},message:"must be integer,string"}];
+return false;
+}
+if(errors === _errs147){
+if(typeof data64 === "string"){
+if(!pattern5.test(data64)){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/resources/limits/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""}];
+return false;
+}
+}
+}
+var valid25 = _errs147 === errors;
+if(!valid25){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/spec/expose/resources/limits",schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid23 = _errs144 === errors;
+}
+else {
+var valid23 = true;
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/spec/expose/resources",schemaPath:"#/properties/spec/properties/expose/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid20 = _errs136 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data44.serviceType !== undefined){
+let data65 = data44.serviceType;
+const _errs149 = errors;
+if(typeof data65 !== "string"){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/serviceType",schemaPath:"#/properties/spec/properties/expose/properties/serviceType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data65 === "LoadBalancer") || (data65 === "NodePort")) || (data65 === "ClusterIP"))){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/serviceType",schemaPath:"#/properties/spec/properties/expose/properties/serviceType/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.serviceType.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid20 = _errs149 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data44.serviceAnnotations !== undefined){
+let data66 = data44.serviceAnnotations;
+const _errs151 = errors;
+if(errors === _errs151){
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(Object.keys(data66).length > 64){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/serviceAnnotations",schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties"}];
+return false;
+}
+else {
+for(const key20 in data66){
+let data67 = data66[key20];
+const _errs154 = errors;
+if(errors === _errs154){
+if(typeof data67 === "string"){
+if(func2(data67) > 4096){
+validate10.errors = [{instancePath:instancePath+"/spec/expose/serviceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/spec/expose/serviceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid26 = _errs154 === errors;
+if(!valid26){
+break;
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/spec/expose/serviceAnnotations",schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid20 = _errs151 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -1453,47 +1673,47 @@ var valid4 = true;
 }
 if(valid4){
 if(data9.rollout !== undefined){
-let data58 = data9.rollout;
-const _errs132 = errors;
-if(errors === _errs132){
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-const _errs134 = errors;
-for(const key17 in data58){
-if(!(((key17 === "strategy") || (key17 === "podReadyTimeout")) || (key17 === "drainTimeout"))){
-validate10.errors = [{instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
+let data68 = data9.rollout;
+const _errs156 = errors;
+if(errors === _errs156){
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+const _errs158 = errors;
+for(const key21 in data68){
+if(!(((key21 === "strategy") || (key21 === "podReadyTimeout")) || (key21 === "drainTimeout"))){
+validate10.errors = [{instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs134 === errors){
-if(data58.strategy !== undefined){
-let data59 = data58.strategy;
-const _errs135 = errors;
-if(typeof data59 !== "string"){
+if(_errs158 === errors){
+if(data68.strategy !== undefined){
+let data69 = data68.strategy;
+const _errs159 = errors;
+if(typeof data69 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((data59 === "DetachReattach") || (data59 === "Offline"))){
+if(!((data69 === "DetachReattach") || (data69 === "Offline"))){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollout.properties.strategy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid23 = _errs135 === errors;
+var valid27 = _errs159 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data58.podReadyTimeout !== undefined){
-let data60 = data58.podReadyTimeout;
-const _errs137 = errors;
-if(errors === _errs137){
-if(typeof data60 === "string"){
-if(func2(data60) > 32){
+if(valid27){
+if(data68.podReadyTimeout !== undefined){
+let data70 = data68.podReadyTimeout;
+const _errs161 = errors;
+if(errors === _errs161){
+if(typeof data70 === "string"){
+if(func2(data70) > 32){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
 return false;
 }
 else {
-if(!pattern22.test(data60)){
+if(!pattern25.test(data70)){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""}];
 return false;
 }
@@ -1504,23 +1724,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/rollout/podReadyTimeout",
 return false;
 }
 }
-var valid23 = _errs137 === errors;
+var valid27 = _errs161 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data58.drainTimeout !== undefined){
-let data61 = data58.drainTimeout;
-const _errs139 = errors;
-if(errors === _errs139){
-if(typeof data61 === "string"){
-if(func2(data61) > 32){
+if(valid27){
+if(data68.drainTimeout !== undefined){
+let data71 = data68.drainTimeout;
+const _errs163 = errors;
+if(errors === _errs163){
+if(typeof data71 === "string"){
+if(func2(data71) > 32){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
 return false;
 }
 else {
-if(!pattern22.test(data61)){
+if(!pattern25.test(data71)){
 validate10.errors = [{instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""}];
 return false;
 }
@@ -1531,10 +1751,10 @@ validate10.errors = [{instancePath:instancePath+"/spec/rollout/drainTimeout",sch
 return false;
 }
 }
-var valid23 = _errs139 === errors;
+var valid27 = _errs163 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
 }
 }
@@ -1545,82 +1765,82 @@ validate10.errors = [{instancePath:instancePath+"/spec/rollout",schemaPath:"#/pr
 return false;
 }
 }
-var valid4 = _errs132 === errors;
+var valid4 = _errs156 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.nodeApi !== undefined){
-let data62 = data9.nodeApi;
-const _errs141 = errors;
-if(errors === _errs141){
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-const _errs143 = errors;
-for(const key18 in data62){
-if(!(key18 === "basicAuth")){
-validate10.errors = [{instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
+let data72 = data9.nodeApi;
+const _errs165 = errors;
+if(errors === _errs165){
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+const _errs167 = errors;
+for(const key22 in data72){
+if(!(key22 === "basicAuth")){
+validate10.errors = [{instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs143 === errors){
-if(data62.basicAuth !== undefined){
-let data63 = data62.basicAuth;
-const _errs144 = errors;
-if(errors === _errs144){
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(_errs167 === errors){
+if(data72.basicAuth !== undefined){
+let data73 = data72.basicAuth;
+const _errs168 = errors;
+if(errors === _errs168){
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
 let missing10;
-if((data63.secretRef === undefined) && (missing10 = "secretRef")){
+if((data73.secretRef === undefined) && (missing10 = "secretRef")){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
 return false;
 }
 else {
-const _errs146 = errors;
-for(const key19 in data63){
-if(!(key19 === "secretRef")){
-validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
+const _errs170 = errors;
+for(const key23 in data73){
+if(!(key23 === "secretRef")){
+validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs146 === errors){
-if(data63.secretRef !== undefined){
-let data64 = data63.secretRef;
-const _errs147 = errors;
-if(errors === _errs147){
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(_errs170 === errors){
+if(data73.secretRef !== undefined){
+let data74 = data73.secretRef;
+const _errs171 = errors;
+if(errors === _errs171){
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
 let missing11;
-if((data64.name === undefined) && (missing11 = "name")){
+if((data74.name === undefined) && (missing11 = "name")){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
 return false;
 }
 else {
-const _errs149 = errors;
-for(const key20 in data64){
-if(!(((key20 === "name") || (key20 === "usernameKey")) || (key20 === "passwordKey"))){
-validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
+const _errs173 = errors;
+for(const key24 in data74){
+if(!(((key24 === "name") || (key24 === "usernameKey")) || (key24 === "passwordKey"))){
+validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs149 === errors){
-if(data64.name !== undefined){
-let data65 = data64.name;
-const _errs150 = errors;
-if(errors === _errs150){
-if(typeof data65 === "string"){
-if(func2(data65) > 253){
+if(_errs173 === errors){
+if(data74.name !== undefined){
+let data75 = data74.name;
+const _errs174 = errors;
+if(errors === _errs174){
+if(typeof data75 === "string"){
+if(func2(data75) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(func2(data65) < 1){
+if(func2(data75) < 1){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern12.test(data65)){
+if(!pattern12.test(data75)){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""}];
 return false;
 }
@@ -1632,23 +1852,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretR
 return false;
 }
 }
-var valid26 = _errs150 === errors;
+var valid30 = _errs174 === errors;
 }
 else {
-var valid26 = true;
+var valid30 = true;
 }
-if(valid26){
-if(data64.usernameKey !== undefined){
-let data66 = data64.usernameKey;
-const _errs152 = errors;
-if(errors === _errs152){
-if(typeof data66 === "string"){
-if(func2(data66) > 253){
+if(valid30){
+if(data74.usernameKey !== undefined){
+let data76 = data74.usernameKey;
+const _errs176 = errors;
+if(errors === _errs176){
+if(typeof data76 === "string"){
+if(func2(data76) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern13.test(data66)){
+if(!pattern13.test(data76)){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -1659,23 +1879,23 @@ validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretR
 return false;
 }
 }
-var valid26 = _errs152 === errors;
+var valid30 = _errs176 === errors;
 }
 else {
-var valid26 = true;
+var valid30 = true;
 }
-if(valid26){
-if(data64.passwordKey !== undefined){
-let data67 = data64.passwordKey;
-const _errs154 = errors;
-if(errors === _errs154){
-if(typeof data67 === "string"){
-if(func2(data67) > 253){
+if(valid30){
+if(data74.passwordKey !== undefined){
+let data77 = data74.passwordKey;
+const _errs178 = errors;
+if(errors === _errs178){
+if(typeof data77 === "string"){
+if(func2(data77) > 253){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"}];
 return false;
 }
 else {
-if(!pattern13.test(data67)){
+if(!pattern13.test(data77)){
 validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""}];
 return false;
 }
@@ -1686,10 +1906,10 @@ validate10.errors = [{instancePath:instancePath+"/spec/nodeApi/basicAuth/secretR
 return false;
 }
 }
-var valid26 = _errs154 === errors;
+var valid30 = _errs178 === errors;
 }
 else {
-var valid26 = true;
+var valid30 = true;
 }
 }
 }
@@ -1718,20 +1938,20 @@ validate10.errors = [{instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/pr
 return false;
 }
 }
-var valid4 = _errs141 === errors;
+var valid4 = _errs165 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
 if(data9.sections !== undefined){
-let data68 = data9.sections;
-const _errs156 = errors;
-if(!(data68 && typeof data68 == "object" && !Array.isArray(data68))){
+let data78 = data9.sections;
+const _errs180 = errors;
+if(!(data78 && typeof data78 == "object" && !Array.isArray(data78))){
 validate10.errors = [{instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid4 = _errs156 === errors;
+var valid4 = _errs180 === errors;
 }
 else {
 var valid4 = true;
@@ -1761,13 +1981,13 @@ var valid0 = true;
 }
 if(valid0){
 if(data.status !== undefined){
-let data69 = data.status;
-const _errs158 = errors;
-if(!(data69 && typeof data69 == "object" && !Array.isArray(data69))){
+let data79 = data.status;
+const _errs182 = errors;
+if(!(data79 && typeof data79 == "object" && !Array.isArray(data79))){
 validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid0 = _errs158 === errors;
+var valid0 = _errs182 === errors;
 }
 else {
 var valid0 = true;
@@ -1790,8 +2010,8 @@ return errors === 0;
 
 export const PushProvider = validate11;
 const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/pushprovider.schema.json","title":"PushProvider","description":"PushProvider is a push notification provider (FCM, Apple or custom HTTP): one [push.provider.<name>] section of GMS, selected by clients with push_notification_provider.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"PushProvider"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9]{1,32}$","description":"PushProvider name must be short (at most 32 characters) and letters and digits only: it becomes the GMS section [push.provider.<name>] and the push_notification_provider value clients send"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"A push notification provider: one [push.provider.<name>] section of GMS.","type":"object","required":["type"],"properties":{"type":{"description":"Provider type. One of fcm, apple, customhttp.","type":"string","enum":["fcm","apple","customhttp"]},"fcm":{"description":"Firebase Cloud Messaging (type fcm; GMS 8.5.114+ for Chat V2 CometD).","type":"object","required":["apiKeySecretRef"],"properties":{"apiKeySecretRef":{"description":"Secret key holding the FCM API key (fcm.apiKey).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false},"debugApiKeySecretRef":{"description":"Secret key holding the API key used when clients ask for debug push (debug.fcm.apiKey).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false},"apple":{"description":"Apple Push Notification service (type apple).","type":"object","required":["keystoreSecretRef","keystorePasswordSecretRef"],"properties":{"keystoreSecretRef":{"description":"Secret key holding the keystore (apple.keystore).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false},"keystorePasswordSecretRef":{"description":"Secret key holding the keystore password (apple.keystorePassword).","type":"object","required":["name","key"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"key":{"description":"Key in the Secret data.","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false},"customhttp":{"description":"Custom HTTP notifications (type customhttp): GMS POSTs JSON {deviceId, message}.","type":"object","required":["url"],"properties":{"url":{"description":"customhttp.url","type":"string","pattern":"^https?://[^\\s]+$","maxLength":2048},"debugUrl":{"description":"debug.customhttp.url: used when clients ask for debug push.","type":"string","pattern":"^https?://[^\\s]+$","maxLength":2048}},"additionalProperties":false},"events":{"description":"Per-event notification texts (seed: \"Push Notification Events\"), e.g. for other languages than English. Rendered as <type>.<Event>.title / body keys of the provider section (a gms-operator convention; see docs/options.md).","type":"object","properties":{"ParticipantJoined":{"description":"Texts of the ParticipantJoined push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat participants changed\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"%s joined chat\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"ParticipantLeft":{"description":"Texts of the ParticipantLeft push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat participants changed\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"%s left chat\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"Message":{"description":"Texts of the Message push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s sent new message\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: The message sent by the participant.","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"PushUrl":{"description":"Texts of the PushUrl push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s suggests Web page\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: URL pushed by the participant.","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"FileUploaded":{"description":"Texts of the FileUploaded push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"%s suggests to download file\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Open app for more info\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"IdleAlert":{"description":"Texts of the IdleAlert push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat will close soon\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Please use app if you want to continue\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false},"IdleClose":{"description":"Texts of the IdleClose push notification (%s = party name).","type":"object","properties":{"title":{"description":"Title. Default: \"Chat is over\".","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024},"body":{"description":"Body. Default: \"Your chat session was ended due to inactivity\"","type":"string","pattern":"^[^\\r\\n\\x00]*$","maxLength":1024}},"additionalProperties":false}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false,"allOf":[{"if":{"type":"object","properties":{"type":{"const":"fcm"}},"required":["type"]},"then":{"type":"object","required":["fcm"],"properties":{"apple":{"not":{}},"customhttp":{"not":{}}}}},{"if":{"type":"object","properties":{"type":{"const":"apple"}},"required":["type"]},"then":{"type":"object","required":["apple"],"properties":{"fcm":{"not":{}},"customhttp":{"not":{}}}}},{"if":{"type":"object","properties":{"type":{"const":"customhttp"}},"required":["type"]},"then":{"type":"object","required":["customhttp"],"properties":{"fcm":{"not":{}},"apple":{"not":{}}}}}]},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
-const pattern37 = new RegExp("^https?://[^\\s]+$", "u");
-const pattern39 = new RegExp("^[^\\r\\n\\x00]*$", "u");
+const pattern40 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern42 = new RegExp("^[^\\r\\n\\x00]*$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://gms.chatops.io/schemas/pushprovider.schema.json" */;
@@ -2813,7 +3033,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/customhttp/url",schemaPat
 return false;
 }
 else {
-if(!pattern37.test(data35)){
+if(!pattern40.test(data35)){
 validate11.errors = [{instancePath:instancePath+"/spec/customhttp/url",schemaPath:"#/properties/spec/properties/customhttp/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\""}];
 return false;
 }
@@ -2840,7 +3060,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/customhttp/debugUrl",sche
 return false;
 }
 else {
-if(!pattern37.test(data36)){
+if(!pattern40.test(data36)){
 validate11.errors = [{instancePath:instancePath+"/spec/customhttp/debugUrl",schemaPath:"#/properties/spec/properties/customhttp/properties/debugUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\""}];
 return false;
 }
@@ -2909,7 +3129,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantJoined/
 return false;
 }
 else {
-if(!pattern39.test(data39)){
+if(!pattern42.test(data39)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantJoined/title",schemaPath:"#/properties/spec/properties/events/properties/ParticipantJoined/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -2936,7 +3156,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantJoined/
 return false;
 }
 else {
-if(!pattern39.test(data40)){
+if(!pattern42.test(data40)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantJoined/body",schemaPath:"#/properties/spec/properties/events/properties/ParticipantJoined/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -2990,7 +3210,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantLeft/ti
 return false;
 }
 else {
-if(!pattern39.test(data42)){
+if(!pattern42.test(data42)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantLeft/title",schemaPath:"#/properties/spec/properties/events/properties/ParticipantLeft/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3017,7 +3237,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantLeft/bo
 return false;
 }
 else {
-if(!pattern39.test(data43)){
+if(!pattern42.test(data43)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/ParticipantLeft/body",schemaPath:"#/properties/spec/properties/events/properties/ParticipantLeft/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3071,7 +3291,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/Message/title",sch
 return false;
 }
 else {
-if(!pattern39.test(data45)){
+if(!pattern42.test(data45)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/Message/title",schemaPath:"#/properties/spec/properties/events/properties/Message/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3098,7 +3318,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/Message/body",sche
 return false;
 }
 else {
-if(!pattern39.test(data46)){
+if(!pattern42.test(data46)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/Message/body",schemaPath:"#/properties/spec/properties/events/properties/Message/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3152,7 +3372,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/PushUrl/title",sch
 return false;
 }
 else {
-if(!pattern39.test(data48)){
+if(!pattern42.test(data48)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/PushUrl/title",schemaPath:"#/properties/spec/properties/events/properties/PushUrl/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3179,7 +3399,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/PushUrl/body",sche
 return false;
 }
 else {
-if(!pattern39.test(data49)){
+if(!pattern42.test(data49)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/PushUrl/body",schemaPath:"#/properties/spec/properties/events/properties/PushUrl/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3233,7 +3453,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/FileUploaded/title
 return false;
 }
 else {
-if(!pattern39.test(data51)){
+if(!pattern42.test(data51)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/FileUploaded/title",schemaPath:"#/properties/spec/properties/events/properties/FileUploaded/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3260,7 +3480,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/FileUploaded/body"
 return false;
 }
 else {
-if(!pattern39.test(data52)){
+if(!pattern42.test(data52)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/FileUploaded/body",schemaPath:"#/properties/spec/properties/events/properties/FileUploaded/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3314,7 +3534,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/IdleAlert/title",s
 return false;
 }
 else {
-if(!pattern39.test(data54)){
+if(!pattern42.test(data54)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/IdleAlert/title",schemaPath:"#/properties/spec/properties/events/properties/IdleAlert/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3341,7 +3561,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/IdleAlert/body",sc
 return false;
 }
 else {
-if(!pattern39.test(data55)){
+if(!pattern42.test(data55)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/IdleAlert/body",schemaPath:"#/properties/spec/properties/events/properties/IdleAlert/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3395,7 +3615,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/IdleClose/title",s
 return false;
 }
 else {
-if(!pattern39.test(data57)){
+if(!pattern42.test(data57)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/IdleClose/title",schemaPath:"#/properties/spec/properties/events/properties/IdleClose/properties/title/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
@@ -3422,7 +3642,7 @@ validate11.errors = [{instancePath:instancePath+"/spec/events/IdleClose/body",sc
 return false;
 }
 else {
-if(!pattern39.test(data58)){
+if(!pattern42.test(data58)){
 validate11.errors = [{instancePath:instancePath+"/spec/events/IdleClose/body",schemaPath:"#/properties/spec/properties/events/properties/IdleClose/properties/body/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n\\x00]*$"},message:"must match pattern \""+"^[^\\r\\n\\x00]*$"+"\""}];
 return false;
 }
