@@ -6,6 +6,7 @@
 import { banner, compileTemplates } from './templates.js';
 import {
   APACHE_CONF,
+  APACHE_HEALTH_MODULES,
   APACHE_MODULES,
   APACHE_TLS_MODULES,
   APACHE_VHOST,
@@ -26,7 +27,11 @@ export function renderApache(m: LbModel): RenderedFile[] {
     statusPath: NODE_STATUS_PATH,
     // mod_proxy_hcheck sends no Authorization header: a node API behind auth gets TCP checks.
     httpCheck: !m.nodeApiNeedsAuth,
-    modules: m.tls ? [...APACHE_MODULES, ...APACHE_TLS_MODULES] : APACHE_MODULES,
+    modules: [
+      ...APACHE_MODULES,
+      ...(m.tls ? APACHE_TLS_MODULES : []),
+      ...(m.healthPort !== false ? APACHE_HEALTH_MODULES : []),
+    ],
     modulesDir: m.apacheModulesDir,
     listenPrefix: m.listenAddress && m.listenAddress !== '*' ? `${m.listenAddress}:` : '',
     vhostAddress: m.listenAddress ?? '*',

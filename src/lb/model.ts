@@ -82,6 +82,10 @@ export interface LbModel {
   runDir: string;
   nodeApiAuthorization?: string;
   nodeApiNeedsAuth: boolean;
+  /** Port of the /healthz listener (in-cluster only), or false. */
+  healthPort: number | false;
+  /** nginx worker_processes: a count, or `auto`. */
+  nginxWorkerProcesses: number | 'auto';
 }
 
 function isPort(p: unknown): p is number {
@@ -271,6 +275,16 @@ function buildModel(
   const httpsPort = opts.listen?.httpsPort ?? 443;
   if (!isPort(httpPort)) bad('listen.httpPort', httpPort, 'must be an integer port 1-65535');
   if (!isPort(httpsPort)) bad('listen.httpsPort', httpsPort, 'must be an integer port 1-65535');
+  const healthPort = opts.healthPort;
+  if (healthPort !== undefined) {
+    if (!isPort(healthPort)) bad('healthPort', healthPort, 'must be an integer port 1-65535');
+    else if (healthPort === httpPort || (expose.tls !== undefined && healthPort === httpsPort))
+      bad('healthPort', healthPort, 'must differ from the HTTP and HTTPS listener ports');
+  }
+  const workers = opts.nginxWorkerProcesses;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 256)) {
+    bad('nginxWorkerProcesses', workers, 'must be an integer 1-256');
+  }
   const tlsDir = opts.tlsDir ?? DEFAULT_TLS_DIR;
   if (!SAFE_ABS_PATH.test(tlsDir))
     bad('tlsDir', tlsDir, 'must be an absolute path of letters, digits, ".", "_", "-" and "/"');
@@ -334,6 +348,8 @@ function buildModel(
       runDir,
       ...(nodeApiAuthorization ? { nodeApiAuthorization } : {}),
       nodeApiNeedsAuth: cs.spec?.nodeApi?.basicAuth !== undefined,
+      healthPort: healthPort ?? false,
+      nginxWorkerProcesses: workers ?? 'auto',
     },
   };
 }

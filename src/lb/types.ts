@@ -53,6 +53,13 @@ export interface RenderOptions {
    *  auth (spec.nodeApi.basicAuth). Rendered into the LB config, so only pass it when the file
    *  is kept as a secret. Without it a node API behind auth is checked at TCP level only. */
   nodeApiCredentials?: { username: string; password: string };
+  /** In-cluster (the load balancer the operator runs): a second listener on this port that
+   *  answers `GET /healthz` with 200, for the kubelet's probes (the main listener routes GMS
+   *  paths only). Unset: no such listener. */
+  healthPort?: number;
+  /** nginx: `worker_processes` (default `auto`: one per CPU of the machine, which in a
+   *  container is the node's CPU count, not the pod's share). */
+  nginxWorkerProcesses?: number;
 }
 
 /** One problem with a value that would reach load-balancer text. */

@@ -16,6 +16,10 @@ export const APACHE_MODULES: ReadonlyArray<readonly [string, string]> = [
   ['proxy_hcheck_module', 'mod_proxy_hcheck.so'],
   ['lbmethod_byrequests_module', 'mod_lbmethod_byrequests.so'],
 ];
+/** For the /healthz listener (in-cluster only). */
+export const APACHE_HEALTH_MODULES: ReadonlyArray<readonly [string, string]> = [
+  ['status_module', 'mod_status.so'],
+];
 export const APACHE_TLS_MODULES: ReadonlyArray<readonly [string, string]> = [
   ['alias_module', 'mod_alias.so'],
   ['socache_shmcb_module', 'mod_socache_shmcb.so'],
@@ -102,6 +106,20 @@ MaxKeepAliveRequests 10000
 Timeout {{timeouts.readS}}
 ProxyTimeout {{timeouts.readS}}
 
+{{#if healthPort}}
+# Liveness and readiness of Apache itself (kubelet probes): mod_status counters only, nothing
+# here reaches GMS.
+ExtendedStatus Off
+Listen {{listenPrefix}}{{healthPort}}
+<VirtualHost {{vhostAddress}}:{{healthPort}}>
+    ServerName {{serverName}}
+    CustomLog /dev/null gms
+    <Location "/healthz">
+        SetHandler server-status
+    </Location>
+</VirtualHost>
+
+{{/if}}
 {{#if tls}}
 Listen {{listenPrefix}}{{httpPort}}
 Listen {{listenPrefix}}{{httpsPort}}

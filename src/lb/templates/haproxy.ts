@@ -61,6 +61,15 @@ frontend fe_gms_{{id}}
     acl gms_public path_beg /genesys/cometd/ /genesys/2/
     http-request return status 404 content-type text/plain string "not found" unless gms_public{{#if host}} gms_host{{/if}}
     use_backend be_gms_{{id}}
+{{#if healthPort}}
+
+# Liveness and readiness of HAProxy itself (kubelet probes); nothing here reaches GMS.
+frontend fe_health
+    bind {{bindAddress}}:{{healthPort}}
+    option dontlog-normal
+    http-request return status 200 content-type text/plain string "ok" if { path /healthz }
+    http-request return status 404 content-type text/plain string "not found"
+{{/if}}
 
 backend be_gms_{{id}}
 {{#if (eq affinity "cookie")}}

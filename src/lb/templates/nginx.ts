@@ -83,7 +83,7 @@ export const NGINX_CONF = `{{banner}}
 # Standalone nginx.conf: check with  nginx -t -p <prefix>/ -c nginx.conf  (relative paths
 # resolve against the -p prefix; runs as an unprivileged user too).
 # One worker per core: the upstream zone below keeps the workers' view of the GMS nodes shared.
-worker_processes auto;
+worker_processes {{nginxWorkerProcesses}};
 pid nginx.pid;
 error_log stderr warn;
 
@@ -125,5 +125,20 @@ http {
 
         {{> locations}}
     }
+{{#if healthPort}}
+
+    # Liveness and readiness of nginx itself (kubelet probes); nothing here reaches GMS.
+    server {
+        listen {{listenPrefix}}{{healthPort}};
+        access_log off;
+        location = /healthz {
+            default_type text/plain;
+            return 200 ok;
+        }
+        location / {
+            return 404;
+        }
+    }
+{{/if}}
 }
 `;
