@@ -3,19 +3,21 @@
  *   ingress-nginx  an Ingress (sticky cookie annotations, long timeouts)
  *   gateway-api    an HTTPRoute
  *   nginx | haproxy | apache
- *                  a ConfigMap <name>-lb with the rendered config file, for the team's own
- *                  load balancer (a Deployment of theirs, or a VM in front of the cluster);
- *                  the operator does not run that proxy
+ *                  the load balancer itself, run by the operator (./loadbalancer.ts): a
+ *                  ConfigMap <name>-lb with the rendered config, a Deployment of the official
+ *                  image, a Service, a PodDisruptionBudget (and, for nginx and apache, one
+ *                  ClusterIP Service per GMS node)
  *   none / unset   nothing (the client Service only)
- * Node API credentials are never rendered into the ConfigMap: health checks then run at TCP
- * level against a node API behind basic auth (src/lb/types.ts, nodeApiCredentials).
+ * Objects of a mode no longer selected are pruned by the reconciler (label
+ * app.kubernetes.io/component=load-balancer, owned by the ChatService).
  */
 import type { ChatService } from '../api/types.js';
-import { httpRouteFor, ingressFor, renderLoadBalancer } from '../lb/index.js';
-import { LABEL_CONFIG_ROLE, names, objectMeta } from './meta.js';
+import { httpRouteFor, ingressFor } from '../lb/index.js';
+import { loadBalancerObjects, type LoadBalancerInput } from './loadbalancer.js';
+import { objectMeta } from './meta.js';
 import type { ManifestObject } from './types.js';
 
-export function exposeObjects(cs: ChatService): ManifestObject[] {
+export function exposeObjects(cs: ChatService, input: LoadBalancerInput = {}): ManifestObject[] {
   const mode = cs.spec.expose?.mode ?? 'none';
   switch (mode) {
     case 'none':
@@ -26,22 +28,8 @@ export function exposeObjects(cs: ChatService): ManifestObject[] {
       return [withOwner(cs, httpRouteFor(cs) as unknown as ManifestObject)];
     case 'nginx':
     case 'haproxy':
-    case 'apache': {
-      const files = renderLoadBalancer(mode, cs);
-      const data: Record<string, string> = {};
-      for (const f of files) data[f.path.split('/').pop()!] = f.content;
-      return [
-        {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: objectMeta(cs, names.loadBalancerConfig(cs), 'load-balancer', {
-            labels: { [LABEL_CONFIG_ROLE]: 'load-balancer' },
-            annotations: { 'gms.chatops.io/load-balancer': mode },
-          }),
-          data,
-        },
-      ];
-    }
+    case 'apache':
+      return loadBalancerObjects(cs, mode, input);
   }
 }
 

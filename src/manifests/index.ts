@@ -18,6 +18,7 @@ export * from './config.js';
 export * from './statefulset.js';
 export * from './services.js';
 export * from './expose.js';
+export * from './loadbalancer.js';
 export type { ManifestObject } from './types.js';
 
 export interface DesiredInput {
@@ -30,6 +31,9 @@ export interface DesiredInput {
   /** StatefulSet replicas to apply; default spec.gms.replicas (1). */
   replicas?: number;
   defaultImageRepository?: string;
+  /** tls.crt (base64, as stored) of spec.expose.tls.secretName, when that Secret exists: its
+   *  hash on the load-balancer pod template rolls the LB pods when the certificate is renewed. */
+  tlsCertificate?: string;
 }
 
 export interface DesiredState {
@@ -67,7 +71,12 @@ export function desiredState(input: DesiredInput): DesiredState {
     }),
   );
   objects.push(podDisruptionBudget(cs));
-  objects.push(...exposeObjects(cs));
+  objects.push(
+    ...exposeObjects(
+      cs,
+      input.tlsCertificate !== undefined ? { tlsCertificate: input.tlsCertificate } : {},
+    ),
+  );
   return { objects, config };
 }
 
