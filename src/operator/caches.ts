@@ -116,6 +116,8 @@ export class Caches {
   readonly configMaps: MultiInformer<KubeObject>;
   readonly services: MultiInformer<KubeObject>;
   readonly statefulSets: MultiInformer<KubeObject>;
+  /** The load balancers the operator runs (spec.expose.mode nginx | haproxy | apache). */
+  readonly deployments: MultiInformer<KubeObject>;
   readonly podDisruptionBudgets: MultiInformer<KubeObject>;
   readonly pods: MultiInformer<KubeObject>;
   readonly ingresses: MultiInformer<KubeObject>;
@@ -154,6 +156,7 @@ export class Caches {
     this.configMaps = make(RESOURCES.ConfigMap, MANAGED_SELECTOR, false);
     this.services = make(RESOURCES.Service, MANAGED_SELECTOR, false);
     this.statefulSets = make(RESOURCES.StatefulSet, MANAGED_SELECTOR, false);
+    this.deployments = make(RESOURCES.Deployment, MANAGED_SELECTOR, false);
     this.podDisruptionBudgets = make(RESOURCES.PodDisruptionBudget, MANAGED_SELECTOR, false);
     this.pods = make(RESOURCES.Pod, MANAGED_SELECTOR, false);
     this.ingresses = make(RESOURCES.Ingress, MANAGED_SELECTOR, false);
@@ -171,6 +174,7 @@ export class Caches {
       this.configMaps,
       this.services,
       this.statefulSets,
+      this.deployments,
       this.podDisruptionBudgets,
       this.pods,
       this.ingresses,
@@ -189,6 +193,8 @@ export class Caches {
         return this.services;
       case 'StatefulSet':
         return this.statefulSets;
+      case 'Deployment':
+        return this.deployments;
       case 'PodDisruptionBudget':
         return this.podDisruptionBudgets;
       case 'Ingress':
@@ -206,6 +212,7 @@ export class Caches {
       this.configMaps,
       this.services,
       this.statefulSets,
+      this.deployments,
       this.podDisruptionBudgets,
       this.ingresses,
       ...(this.httpRoutes ? [this.httpRoutes] : []),

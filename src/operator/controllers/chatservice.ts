@@ -10,7 +10,8 @@
  *  4. server-side apply each object that differs from the cached live object (field manager
  *     gms-operator, force): a pass with nothing to change sends zero writes;
  *  5. garbage-collect superseded hash-named ConfigMaps/Secrets beyond the last few (kept for
- *     rollback; never one a pod still mounts) and load-balancer objects of a previous mode;
+ *     rollback; never one a pod still mounts) and load-balancer objects no longer wanted
+ *     (a previous expose mode, per-node Services of nodes scaled away);
  *  6. let the rollout driver move nodes to the new restart-required config (issue 5 seam);
  *  7. write status only if it changed; Events only for steps that did something.
  */
@@ -19,7 +20,14 @@ import type { ChatService, PushProvider, RolloutStatus, SecretData } from '../..
 import { formatPath, render } from '../../config/index.js';
 import type { RenderedConfig } from '../../config/index.js';
 import type { ManifestObject, SourceSecret } from '../../manifests/index.js';
-import { LABEL_CONFIG_ROLE, desiredState, manifestProblems, names } from '../../manifests/index.js';
+import {
+  LABEL_COMPONENT,
+  LABEL_CONFIG_ROLE,
+  LB_COMPONENT,
+  desiredState,
+  manifestProblems,
+  names,
+} from '../../manifests/index.js';
 import type { Diagnostic } from '../../validate/index.js';
 import { validateObjects } from '../../validate/index.js';
 import { replicasOverride } from '../rollout/machine.js';
@@ -36,7 +44,12 @@ import type { KubeObject } from '../runtime/kube/types.js';
 import type { OperatorMetrics } from '../runtime/metrics.js';
 import type { Caches } from '../caches.js';
 import { INDEX_CHAT_SERVICE } from '../caches.js';
-import { chatServiceSecretNames, providerNames, providerSecretNames } from './references.js';
+import {
+  chatServiceSecretNames,
+  loadBalancerSecretNames,
+  providerNames,
+  providerSecretNames,
+} from './references.js';
 import type { RolloutDriver } from './rollout-seam.js';
 import { PendingRollout } from './rollout-seam.js';
 import type { ValidationOutcome } from './status.js';
@@ -170,6 +183,13 @@ export class ChatServiceReconciler implements Reconciler {
     // 3. desired objects
     if (!rendered) throw new Error('unreachable: rendered config missing');
     const replicas = replicasOverride(cs.status?.rollout) ?? desiredReplicas;
+    // The TLS certificate of an operator-run load balancer: its hash rolls the LB pods when
+    // the certificate is renewed (none of nginx, HAProxy, Apache re-reads certificate files).
+    const [tlsSecret] = loadBalancerSecretNames(cs);
+    const tlsCertificate = tlsSecret
+      ? (caches.secrets.get(ns, tlsSecret) as { data?: Record<string, string> } | undefined)
+          ?.data?.['tls.crt']
+      : undefined;
     const desired = desiredState({
       cs,
       providers,
@@ -177,6 +197,7 @@ export class ChatServiceReconciler implements Reconciler {
       sourceSecrets: secrets as SourceSecret[],
       replicas,
       defaultImageRepository: this.opts.defaultImageRepository,
+      ...(tlsCertificate !== undefined ? { tlsCertificate } : {}),
     });
 
     // 4. apply what differs
@@ -391,11 +412,22 @@ export class ChatServiceReconciler implements Reconciler {
           .filter((o) => !inUse.has(`${o.kind}/${o.metadata.name}`)),
       );
     }
-    // Load-balancer objects of another expose mode.
-    for (const cache of [caches.ingresses, caches.httpRoutes, caches.configMaps]) {
+    // Load-balancer objects the ChatService no longer wants: everything of a previous expose
+    // mode, and per-node Services of nodes scaled away. Pruned by label (component
+    // load-balancer) and controller owner reference, so nothing the operator did not create
+    // is ever touched. The workload goes first, the config it mounts last.
+    const lbCaches = [
+      caches.deployments,
+      caches.podDisruptionBudgets,
+      caches.ingresses,
+      caches.httpRoutes,
+      caches.services,
+      caches.configMaps,
+    ];
+    for (const cache of lbCaches) {
       for (const o of cache?.byIndex(INDEX_CHAT_SERVICE, mine) ?? []) {
         if (!ownedBy(o) || wanted.has(`${o.kind}/${o.metadata.name}`)) continue;
-        const lb = o.metadata.labels?.['app.kubernetes.io/component'] === 'load-balancer';
+        const lb = o.metadata.labels?.[LABEL_COMPONENT] === LB_COMPONENT;
         if (lb) candidates.push(o);
       }
     }

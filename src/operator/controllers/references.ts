@@ -25,6 +25,13 @@ export function chatServiceSecretNames(cs: ChatService): string[] {
   ]);
 }
 
+/** The TLS Secret of the load balancer the operator runs: a renewed certificate rolls its pods. */
+export function loadBalancerSecretNames(cs: ChatService): string[] {
+  const mode = cs.spec?.expose?.mode;
+  if (mode !== 'nginx' && mode !== 'haproxy' && mode !== 'apache') return [];
+  return uniq([cs.spec?.expose?.tls?.secretName]);
+}
+
 export function providerSecretNames(p: PushProvider): string[] {
   const s = p.spec ?? ({} as PushProvider['spec']);
   return uniq([
@@ -46,6 +53,9 @@ export function indexBySecret(obj: ChatService | PushProvider): string[] {
   const names =
     obj.kind === 'PushProvider'
       ? providerSecretNames(obj as PushProvider)
-      : chatServiceSecretNames(obj as ChatService);
+      : uniq([
+          ...chatServiceSecretNames(obj as ChatService),
+          ...loadBalancerSecretNames(obj as ChatService),
+        ]);
   return names.map((n) => nsKey(obj.metadata.namespace, n));
 }

@@ -26,6 +26,7 @@ export const RESOURCES = {
   Pod: rt('v1', 'Pod', 'pods'),
   Namespace: rt('v1', 'Namespace', 'namespaces', false),
   StatefulSet: rt('apps/v1', 'StatefulSet', 'statefulsets'),
+  Deployment: rt('apps/v1', 'Deployment', 'deployments'),
   PodDisruptionBudget: rt('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
   Ingress: rt('networking.k8s.io/v1', 'Ingress', 'ingresses'),
   HTTPRoute: rt('gateway.networking.k8s.io/v1', 'HTTPRoute', 'httproutes'),
