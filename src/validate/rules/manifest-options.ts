@@ -98,14 +98,15 @@ function providerOption(key: string): ReturnType<typeof findOption> {
   return providerOptions.get(key);
 }
 
+const PROVIDER_FIELDS: readonly (readonly [string, string, Path])[] = [
+  ['url', 'customhttp.url', ['spec', 'customhttp', 'url']],
+  ['debugUrl', 'debug.customhttp.url', ['spec', 'customhttp', 'debugUrl']],
+];
+
 export function checkProviderFields(model: ValidationModel, emit: Emit): void {
-  const fields: [string, string][] = [
-    ['url', 'customhttp.url'],
-    ['debugUrl', 'debug.customhttp.url'],
-  ];
   for (const pp of model.pushProviders) {
-    for (const [field, key] of fields) {
-      const value = get(pp.data, ['spec', 'customhttp', field]);
+    for (const [field, key, path] of PROVIDER_FIELDS) {
+      const value = get(pp.data, path);
       if (typeof value !== 'string' || iniValueProblem(value)) continue;
       const option = providerOption(key);
       const problem = option ? checkOptionValue(option, value) : undefined;
@@ -113,7 +114,7 @@ export function checkProviderFields(model: ValidationModel, emit: Emit): void {
         emit({
           rule: 'option-value',
           obj: pp,
-          path: ['spec', 'customhttp', field],
+          path,
           message: `spec.customhttp.${field} (${key}): ${problem}`,
         });
     }

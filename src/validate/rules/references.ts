@@ -113,6 +113,7 @@ export function checkReferences(
 ): void {
   const missingSeverity = opts.missingProvider ?? 'error';
   const index = indexModel(model);
+  const hasSecrets = model.secrets.length > 0;
   for (const cs of model.chatServices) {
     const providers = providerList(cs);
     const enabled = pushEnabled(cs);
@@ -175,7 +176,8 @@ export function checkReferences(
         });
       }
     }
-    checkSecrets(model, cs, emit);
+    if (hasSecrets) checkSecrets(model, cs, emit);
   }
-  for (const pp of model.pushProviders) checkSecrets(model, pp, emit);
+  // Secret references are checked only when the inputs hold Secrets (checkSecrets).
+  if (hasSecrets) for (const pp of model.pushProviders) checkSecrets(model, pp, emit);
 }
