@@ -189,16 +189,14 @@ export const command: CommandModule = {
     const webhookPort =
       args['webhook-port'] !== undefined ? port('webhook-port', args['webhook-port']) : undefined;
 
-    const { KubeConfig } = await import('@kubernetes/client-node');
+    // KubeConfig without client-node's generated API classes (docs/adr/0017).
+    const { loadKubeConfig } = await import('../../operator/runtime/kube/kubeconfig.js');
     const { createLogger } = await import('../../operator/runtime/logger.js');
     const { Operator } = await import('../../operator/manager.js');
     const logger = createLogger(args['log-level'] as (typeof LEVELS)[number]);
-    const kc = new KubeConfig();
+    let kc: Awaited<ReturnType<typeof loadKubeConfig>>;
     try {
-      const file = (args.kubeconfig as string | undefined) ?? process.env.KUBECONFIG;
-      if (file) kc.loadFromFile(file);
-      else kc.loadFromCluster();
-      if (!kc.getCurrentCluster()) throw new Error('no current cluster');
+      kc = await loadKubeConfig((args.kubeconfig as string | undefined) ?? process.env.KUBECONFIG);
     } catch (err) {
       throw new UsageError(
         `cannot load Kubernetes credentials: ${err instanceof Error ? err.message : String(err)}`,

@@ -19,8 +19,10 @@
  * - Every request is reported to observers (metrics rest_client_requests_total, and the tests
  *   that count write calls).
  */
-import { HttpMethod, RequestContext } from '@kubernetes/client-node';
-import type { KubeConfig } from '@kubernetes/client-node';
+// The request context class from its own small module, not client-node's entry point (which
+// loads every generated API and model class; see ./kubeconfig.ts and docs/adr/0017).
+import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
