@@ -104,6 +104,11 @@ ChatService references, so Secrets are readable in the watched namespaces only.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Load balancers the operator runs for spec.expose.mode nginx, haproxy, apache (server-side
+# apply is a PATCH; delete prunes the one of a previous mode).
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]

@@ -260,6 +260,38 @@ describe('helm template', () => {
     ]);
     expect(pod.serviceAccountName).toBe('gms-gms-operator');
     expect(one(objs, 'ServiceAccount').metadata.name).toBe('gms-gms-operator');
+    // Memory settings from the operator benchmark (docs/operator.md, Performance).
+    const env = (c as unknown as { env: { name: string; value?: string }[] }).env;
+    expect(env).toContainEqual({
+      name: 'NODE_OPTIONS',
+      value: '--max-semi-space-size=2 --max-old-space-size=128',
+    });
+    expect(env).toContainEqual({ name: 'MALLOC_ARENA_MAX', value: '2' });
+  });
+
+  it('NODE_OPTIONS and MALLOC_ARENA_MAX are values: overridden, or left out when empty / 0', async () => {
+    const envOf = async (values: string[]) =>
+      (
+        operatorContainer(await template(values)) as unknown as {
+          env: { name: string; value?: string }[];
+        }
+      ).env;
+    const custom = await envOf([
+      '--set',
+      'operator.nodeOptions=--max-old-space-size=256',
+      '--set',
+      'operator.mallocArenaMax=4',
+    ]);
+    expect(custom).toContainEqual({ name: 'NODE_OPTIONS', value: '--max-old-space-size=256' });
+    expect(custom).toContainEqual({ name: 'MALLOC_ARENA_MAX', value: '4' });
+    const none = await envOf([
+      '--set',
+      'operator.nodeOptions=',
+      '--set',
+      'operator.mallocArenaMax=0',
+    ]);
+    expect(none.map((e) => e.name)).not.toContain('NODE_OPTIONS');
+    expect(none.map((e) => e.name)).not.toContain('MALLOC_ARENA_MAX');
   });
 
   it('watching all namespaces grants a ClusterRole with exactly the operator’s verbs', async () => {
@@ -290,6 +322,11 @@ describe('helm template', () => {
     }
     expect(grants(rules, '', 'pods', ['get', 'list', 'watch', 'delete'])).toBe(true);
     expect(grants(rules, '', 'pods', ['create'])).toBe(false);
+    // The load balancer it runs (expose.mode nginx/haproxy/apache): apply (PATCH) and prune.
+    expect(
+      grants(rules, 'apps', 'deployments', ['get', 'list', 'watch', 'create', 'patch', 'delete']),
+    ).toBe(true);
+    expect(grants(rules, 'apps', 'deployments', ['update'])).toBe(false);
     expect(grants(rules, 'events.k8s.io', 'events', ['create', 'patch'])).toBe(true);
     expect(grants(rules, '', 'events', ['create', 'patch'])).toBe(true);
     // Nothing cluster-wide beyond that: no wildcards, no nodes, no RBAC objects.
