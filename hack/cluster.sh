@@ -204,7 +204,7 @@ make_certs() {
       -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
     printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=critical,digitalSignature,keyEncipherment' \
       'extendedKeyUsage=serverAuth' \
-      'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.0.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local' \
+      'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.96.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local' \
       >server.ext
     openssl req "${ec[@]}" -keyout apiserver.key -out apiserver.csr -subj "/CN=kube-apiserver" 2>/dev/null
     openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 7 \
@@ -269,6 +269,13 @@ launch_etcd() {
   wait_url etcd "http://127.0.0.1:$ETCD_PORT/health" 30
 }
 
+# Service ClusterIPs: a /16 (65,534 addresses, kubeadm's default range) so a benchmark with
+# thousands of ChatServices (a client and a headless Service each, plus load-balancer Services)
+# never runs out; the apiserver's own Service takes the first address, 10.96.0.1, which the
+# serving certificate names. Pods (kwok --cidr 10.244.0.0/16) and node IPs (10.240.0.1) are
+# outside it.
+SERVICE_CIDR=10.96.0.0/16
+
 launch_apiserver() {
   API_PORT="$(free_port)"
   local c="$DIR/certs" adv sa_admission=()
@@ -282,7 +289,7 @@ launch_apiserver() {
     --bind-address=127.0.0.1 --secure-port="$API_PORT" $adv \
     --cert-dir="$DIR/certs" --tls-cert-file="$c/apiserver.crt" --tls-private-key-file="$c/apiserver.key" \
     --client-ca-file="$c/ca.crt" --authorization-mode=RBAC \
-    --service-cluster-ip-range=10.0.0.0/24 \
+    --service-cluster-ip-range="$SERVICE_CIDR" \
     --service-account-issuer="https://kubernetes.default.svc.cluster.local" \
     --service-account-key-file="$c/sa.pub" --service-account-signing-key-file="$c/sa.key" \
     --requestheader-client-ca-file="$c/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
