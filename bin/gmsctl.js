@@ -26,12 +26,9 @@ if (major < MIN_MAJOR) {
   process.exit(2);
 }
 
-// Node's on-disk compile cache (22.1+) makes every start after the first one cheaper.
-// Not for `demo`: it runs the official cometd client in-process, and Node 24.21 loading
-// cometd/Client.js from that cache fails from the second start on ("TypeError: Receiver must
-// be class #configure" or a segfault; reproduced with a fresh cache dir, test/e2e/demo.test.ts).
-const { enableCompileCache } = await import('node:module');
-if (process.argv[2] !== 'demo') enableCompileCache?.();
+// No `module.enableCompileCache()` here: Node 24.21 loading cometd/Client.js from that cache
+// fails from the second start on ("TypeError: Receiver must be class #configure" or a
+// segfault; reproduced with a fresh cache dir). 30 ms of start-up is not worth that risk.
 
 import('../dist/cli/main.js').then(
   (m) => m.main(process.argv.slice(2)),
