@@ -1,7 +1,10 @@
 /**
  * `gmsctl validate PATH...` end to end: resolve the inputs, read each safely, parse YAML and
- * INI, collect the objects of all files, run the rules once over all of them, and return the
- * diagnostics in a stable order (inputs in the order given, then line and column).
+ * INI, hand each object to the rules as its document is read (rules/index.ts: what only needs
+ * the object is checked at once, the cross-object rules run when every input is read), and
+ * return the diagnostics in a stable order (inputs in the order given, then line and column).
+ * The documents are dropped after their rules ran unless the caller wants the objects
+ * (`keepObjects`, for render and plan).
  *
  * Never throws for bad input: unreadable paths are returned as ioErrors (exit code 2), and
  * everything about the content is a diagnostic.
@@ -20,9 +23,9 @@ import {
   type InputFile,
   type ReadResult,
 } from './input/sources.js';
-import type { Locator, ValidationModel } from './model.js';
-import { collect, newCollector } from './objects.js';
-import { runRules } from './rules/index.js';
+import type { Locator, ManifestObject, ValidationModel } from './model.js';
+import { collect, emptyModel, type Collector, type ObjectCategory } from './objects.js';
+import { RuleRun } from './rules/index.js';
 import type { ReferenceOptions } from './rules/references.js';
 import { apiSchemaValidator } from './schemas.js';
 
@@ -39,6 +42,11 @@ export interface EngineOptions extends ReferenceOptions {
   stdinFilename?: string;
   stdin?: NodeJS.ReadableStream;
   cwd?: string;
+  /**
+   * Keep every object read in EngineResult.model (default true: render and plan use them).
+   * `gmsctl validate` turns it off, so each document can be dropped once it is checked.
+   */
+  keepObjects?: boolean;
 }
 
 export interface EngineResult {
@@ -47,7 +55,7 @@ export interface EngineResult {
   ioErrors: InputError[];
   /** Text of every file that has diagnostics (for code frames). */
   sources: Map<string, string>;
-  /** Every object read, for render. */
+  /** Every object read, for render (empty lists with keepObjects: false). */
   model: ValidationModel;
   /** The files read, in order (junit lists clean files too). */
   files: string[];
@@ -99,13 +107,29 @@ export async function validateTexts(
 /** The state of one validation over many inputs; rules run once, in finish(). */
 class ValidationRun {
   readonly ioErrors: InputError[] = [];
-  private readonly collector = newCollector();
+  private readonly model = emptyModel();
+  private readonly rules: RuleRun;
+  private readonly collector: Collector;
   private readonly perFile: Diagnostic[] = [];
   private readonly texts = new Map<string, string>();
   private readonly order = new Map<string, number>();
   private documents = 0;
 
-  constructor(private readonly opts: EngineOptions) {}
+  constructor(private readonly opts: EngineOptions) {
+    this.rules = new RuleRun({
+      schema: apiSchemaValidator(),
+      missingProvider: opts.missingProvider,
+    });
+    const rules = this.rules;
+    const model = opts.keepObjects === false ? undefined : this.model;
+    this.collector = {
+      skipped: {},
+      add: (category: ObjectCategory, obj: ManifestObject) => {
+        if (model) (model[category] as ManifestObject[]).push(obj);
+        rules.add(category, obj);
+      },
+    };
+  }
 
   /** `checker`: the file checker that claims the file (stdin is matched by its shown name). */
   async addRead(
@@ -188,6 +212,9 @@ class ValidationRun {
           const locate: Locator = (path, at) => src.locate(index, path, at);
           collect(this.collector, doc.data, r.file, locate, 0, r.schemaOk[i]);
         }
+        // The rules have what they need of these documents (rules/index.ts); positions are
+        // found again from the text if a cross-object rule reports something later.
+        if (this.opts.keepObjects === false) src.release();
         return;
       }
     }
@@ -210,11 +237,8 @@ class ValidationRun {
   }
 
   finish(): EngineResult {
-    const model = this.collector.model;
-    const ruleDiagnostics = runRules(model, {
-      schema: apiSchemaValidator(),
-      missingProvider: this.opts.missingProvider,
-    });
+    const model = this.model;
+    const ruleDiagnostics = this.rules.finish();
     const order = this.order;
     const all = [...this.perFile, ...ruleDiagnostics];
     all.sort(

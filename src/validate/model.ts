@@ -10,17 +10,25 @@ import { formatPath } from './yaml/path.js';
 
 export type Locator = (path: Path, at: 'key' | 'value') => Position;
 
-export interface ManifestObject {
+/**
+ * What names an object in diagnostics: enough to say which object and where, without its
+ * data. The cross-object rules keep this (and a few fields they need) for every object once
+ * its document has been checked and dropped (rules/index.ts).
+ */
+export interface ObjectRef {
   apiVersion: string;
   kind: string;
   /** metadata.name ('' when missing: the schema rule reports it). */
   name: string;
   /** metadata.namespace, undefined when not set (kubectl applies it to the current namespace). */
   namespace: string | undefined;
-  data: Record<string, unknown>;
   /** The file shown in diagnostics, or `<kind>/<namespace>/<name>` for in-memory objects. */
   file: string;
   locate: Locator;
+}
+
+export interface ManifestObject extends ObjectRef {
+  data: Record<string, unknown>;
   /** The quick schema verdict when it was computed while parsing (see SchemaValidator). */
   schemaOk?: boolean;
 }
@@ -42,7 +50,7 @@ export interface ValidationModel {
 export interface Finding {
   rule: string;
   message: string;
-  obj: ManifestObject;
+  obj: ObjectRef;
   path: Path;
   /** Point at the key (unknown/misplaced fields) or the value (bad values). Default value. */
   at?: 'key' | 'value';
@@ -67,7 +75,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
 }
 
 /** `ChatService contact-center/customer-support`: how messages name an object. */
-export function describeObject(o: Pick<ManifestObject, 'kind' | 'namespace' | 'name'>): string {
+export function describeObject(o: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {
   return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name || '(unnamed)'}`;
 }
 

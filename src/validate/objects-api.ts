@@ -11,8 +11,8 @@ import type { Diagnostic } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type { ManifestObject, SecretObject } from './model.js';
 import { isRecord } from './model.js';
-import { collect, newCollector } from './objects.js';
-import { runRules } from './rules/index.js';
+import { collect } from './objects.js';
+import { RuleRun } from './rules/index.js';
 import type { ReferenceOptions } from './rules/references.js';
 import { apiSchemaValidator } from './schemas.js';
 
@@ -47,7 +47,11 @@ export function validateObjects(
   input: ObjectsInput,
   opts: ValidateObjectsOptions = {},
 ): Diagnostic[] {
-  const c = newCollector();
+  const rules = new RuleRun({
+    schema: apiSchemaValidator(),
+    missingProvider: opts.missingProvider,
+  });
+  const c = { add: rules.add.bind(rules), skipped: {} };
   const add = (kind: string, o: unknown) => {
     // Kind and apiVersion may be missing on typed objects built in code; fill them in.
     const data = isRecord(o) ? { apiVersion: 'gms.chatops.io/v1alpha1', kind, ...o } : o;
@@ -56,10 +60,7 @@ export function validateObjects(
   for (const cs of input.chatServices ?? []) add('ChatService', cs);
   for (const pp of input.pushProviders ?? []) add('PushProvider', pp);
   for (const s of input.secrets ?? []) add('Secret', { apiVersion: 'v1', ...s, kind: 'Secret' });
-  const diagnostics = runRules(c.model, {
-    schema: apiSchemaValidator(),
-    missingProvider: opts.missingProvider,
-  });
+  const diagnostics = rules.finish();
   return diagnostics.sort((a, b) => a.file.localeCompare(b.file) || compareDiagnostics(a, b));
 }
 

@@ -15,13 +15,27 @@ export function emptyModel(): ValidationModel {
   return { chatServices: [], pushProviders: [], secrets: [], unknownKinds: [] };
 }
 
+/** Which list of the ValidationModel an object belongs to. */
+export type ObjectCategory = keyof ValidationModel;
+
+/**
+ * Where collected objects go: `add` gets each object as its document is read (the engine hands
+ * it to the rules at once, and keeps it in a model only when the caller wants the objects);
+ * other kinds are only counted.
+ */
 export interface Collector {
-  model: ValidationModel;
+  add(category: ObjectCategory, obj: ManifestObject): void;
   skipped: Record<string, number>;
 }
 
-export function newCollector(): Collector {
-  return { model: emptyModel(), skipped: {} };
+/** A collector that keeps every object in a ValidationModel (render, plan, tests). */
+export function newCollector(): Collector & { model: ValidationModel } {
+  const model = emptyModel();
+  return {
+    model,
+    skipped: {},
+    add: (category, obj) => void (model[category] as ManifestObject[]).push(obj),
+  };
 }
 
 function str(v: unknown): string | undefined {
@@ -80,12 +94,12 @@ export function collect(
   };
   if (schemaOk !== undefined) obj.schemaOk = schemaOk;
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  if (kind === KIND_CHAT_SERVICE) c.model.chatServices.push(obj);
-  else if (kind === KIND_PUSH_PROVIDER) c.model.pushProviders.push(obj);
-  else if (group === API_GROUP) c.model.unknownKinds.push(obj);
+  if (kind === KIND_CHAT_SERVICE) c.add('chatServices', obj);
+  else if (kind === KIND_PUSH_PROVIDER) c.add('pushProviders', obj);
+  else if (group === API_GROUP) c.add('unknownKinds', obj);
   else if (kind === 'Secret' && apiVersion === 'v1') {
     const secret: SecretObject = { ...obj, values: decodeSecretValues(data) };
-    c.model.secrets.push(secret);
+    c.add('secrets', secret);
   } else bump(c, kind);
 }
 

@@ -170,7 +170,8 @@ export const command: CommandModule = {
     const checkers = await loadFileCheckers();
     for (const c of checkers) registerRules(c.rules);
 
-    const result = await validatePaths(paths, { ...input, checkers });
+    // The report needs only the diagnostics: documents are dropped once checked.
+    const result = await validatePaths(paths, { ...input, checkers, keepObjects: false });
     const output = args.output as string | undefined;
     const report = { diagnostics: result.diagnostics, summary: result.summary };
     const text = formatReport(format, report, {

@@ -6,7 +6,7 @@
  * credential-looking fields that hold a value instead of a `...SecretRef`
  * (`spec.fcm.apiKey: AIza...`, `spec.auth.basic.password: ...`).
  */
-import type { Emit, ManifestObject, ValidationModel } from '../model.js';
+import type { Emit, ManifestObject } from '../model.js';
 import { isRecord } from '../model.js';
 import type { Path } from '../yaml/path.js';
 import { looksLikeCredential } from './option-check.js';
@@ -73,13 +73,9 @@ function hint(obj: ManifestObject, key: string): string {
   return 'spec.auth.basic.secretRef: { name } for basic auth';
 }
 
-export function checkInlineCredentials(model: ValidationModel, emit: Emit): void {
-  for (const list of [model.chatServices, model.pushProviders]) {
-    for (let i = 0; i < list.length; i++) {
-      const o = list[i]!;
-      const spec = o.data.spec;
-      if (!isRecord(spec)) continue;
-      walk(o, spec, ['spec'], emit);
-    }
-  }
+/** A ChatService's or PushProvider's spec, outside its option maps. */
+export function checkInlineCredentialsOf(o: ManifestObject, emit: Emit): void {
+  const spec = o.data.spec;
+  if (!isRecord(spec)) return;
+  walk(o, spec, ['spec'], emit);
 }

@@ -1,61 +1,274 @@
 /**
- * The manifest rules, run over a whole ValidationModel (all files at once, so references and
- * duplicates see every object). gmsctl validate and the operator call this same function.
+ * The manifest rules. gmsctl validate and the operator run the same ones, through a RuleRun:
+ *
+ * - `add()` takes each object as its document is read and runs every rule that needs only that
+ *   object, at once (one pass per kind over each object, sharing what several rules read:
+ *   shared.ts ChatServiceFacts). What the cross-object rules need later is kept as a small
+ *   summary (its reference, facts, provider type, option map, Secret references), so the
+ *   document itself can be dropped: at CI scale (10,000 documents) keeping every document
+ *   cost more than the rules (docs/adr/0016, 0017).
+ * - `finish()` runs the cross-object rules over the summaries: references between
+ *   ChatServices, PushProviders and Secrets, FCM providers of an old GMS, PushProvider options
+ *   gated by the versions of the ChatServices using them; and the schema rule for the few
+ *   objects that failed the quick schema check (those are kept whole: the schema rule leaves
+ *   out paths any other rule reported, including the cross-object ones).
+ *
+ * Diagnostics come out in the order the rules ran over the whole model before (rule by rule,
+ * kind by kind, objects in input order): each rule and kind has its own list.
  */
 import { KIND_CHAT_SERVICE, KIND_PUSH_PROVIDER } from '../../api/types.js';
+import type { FeatureGateProblem } from '../../catalog/index.js';
 import type { Diagnostic } from '../diagnostic.js';
-import type { Finding, ManifestObject, ValidationModel } from '../model.js';
+import type {
+  Emit,
+  Finding,
+  ManifestObject,
+  ObjectRef,
+  SecretObject,
+  ValidationModel,
+} from '../model.js';
 import { toDiagnostic } from '../model.js';
+import type { ObjectCategory } from '../objects.js';
 import { closest } from '../suggest.js';
 import { formatPath, type Path } from '../yaml/path.js';
-import { checkInlineCredentials } from './credentials.js';
-import { checkDuplicates } from './duplicates.js';
-import { checkInjection } from './injection.js';
-import { checkManifestOptions, checkProviderFields } from './manifest-options.js';
-import { checkProviderNames } from './provider-name.js';
-import { checkReferences, type ReferenceOptions } from './references.js';
+import { checkInlineCredentialsOf } from './credentials.js';
+import { DuplicateObjects } from './duplicates.js';
+import { checkChatServiceInjection, checkPushProviderInjection } from './injection.js';
+import {
+  checkChatServiceOptions,
+  checkProviderFields,
+  checkPushProviderOptions,
+  pushProviderOptions,
+  type ProviderUser,
+  type SiteCache,
+} from './manifest-options.js';
+import { checkChatServiceProviderNames, checkPushProviderName } from './provider-name.js';
+import {
+  checkProviderReferences,
+  checkSecretReferences,
+  secretRefFields,
+  type ReferenceOptions,
+  type SecretRefField,
+} from './references.js';
 import type { SchemaValidator } from './schema.js';
-import { checkVersions } from './versions.js';
+import {
+  chatServiceFacts,
+  indexProviders,
+  providersUsed,
+  providerType,
+  type ChatServiceFacts,
+  type ProviderSummary,
+} from './shared.js';
+import { checkChatServiceVersions, checkFcmProviders } from './versions.js';
 
 export interface RuleOptions extends ReferenceOptions {
   schema?: SchemaValidator;
 }
 
-function checkUnknownKinds(model: ValidationModel, emit: (f: Finding) => void): void {
-  for (const o of model.unknownKinds) {
-    const guess = closest(o.kind, [KIND_CHAT_SERVICE, KIND_PUSH_PROVIDER]);
-    emit({
-      rule: 'schema',
-      obj: o,
-      path: ['kind'],
-      message: `${o.apiVersion} has no kind ${o.kind}${guess ? `; did you mean ${guess}?` : ` (it has ${KIND_CHAT_SERVICE} and ${KIND_PUSH_PROVIDER})`}`,
-    });
+/**
+ * Where each rule's diagnostics go, in the order they are reported: the order in which the
+ * rules ran (each over all ChatServices, then all PushProviders) when they ran over a whole
+ * model, which is also the order of equal positions in the sorted report.
+ */
+const UNKNOWN_KIND = 0;
+const CS_OPTIONS = 1;
+const PP_OPTIONS = 2;
+const PP_FIELDS = 3;
+const CS_VERSIONS = 4;
+const PP_NAME = 5;
+const CS_PROVIDER_NAMES = 6;
+const CS_CREDENTIALS = 7;
+const PP_CREDENTIALS = 8;
+const REFERENCES = 9;
+const CS_INJECTION = 10;
+const PP_INJECTION = 11;
+const CS_DUPLICATES = 12;
+const PP_DUPLICATES = 13;
+const SECRET_DUPLICATES = 14;
+const CS_SCHEMA = 15;
+const PP_SCHEMA = 16;
+const LISTS = 17;
+
+/** What a ChatService leaves for the cross-object rules. */
+interface ChatServiceSummary extends ProviderUser {
+  ref: ObjectRef;
+  facts: ChatServiceFacts;
+  /** Set when its FCM PushProviders are too new for its GMS (checkFcmProviders). */
+  fcmGate: FeatureGateProblem | undefined;
+  secretRefs: SecretRefField[] | undefined;
+}
+
+/** What a PushProvider leaves for the cross-object rules. */
+interface PushProviderSummary extends ProviderSummary {
+  options: Record<string, unknown> | undefined;
+  secretRefs: SecretRefField[] | undefined;
+}
+
+/** The reference a summary keeps: the object without its data. */
+function refOf(o: ManifestObject): ObjectRef {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.name,
+    namespace: o.namespace,
+    file: o.file,
+    locate: o.locate,
+  };
+}
+
+function checkUnknownKind(o: ManifestObject, emit: Emit): void {
+  const guess = closest(o.kind, [KIND_CHAT_SERVICE, KIND_PUSH_PROVIDER]);
+  emit({
+    rule: 'schema',
+    obj: o,
+    path: ['kind'],
+    message: `${o.apiVersion} has no kind ${o.kind}${guess ? `; did you mean ${guess}?` : ` (it has ${KIND_CHAT_SERVICE} and ${KIND_PUSH_PROVIDER})`}`,
+  });
+}
+
+/** One run of the manifest rules over objects given one at a time (see the module comment). */
+export class RuleRun {
+  private readonly lists: Diagnostic[][] = [];
+  private readonly emitters: Emit[] = [];
+  private readonly chatServices: ChatServiceSummary[] = [];
+  private readonly pushProviders: PushProviderSummary[] = [];
+  private readonly secrets: SecretObject[] = [];
+  private readonly duplicates = new DuplicateObjects();
+  private readonly sites: SiteCache = new Map();
+  /** Objects that failed the quick schema check, for the schema rule at the end. */
+  private readonly schemaPending: ManifestObject[] = [];
+  /** The paths other rules reported, for objects in schemaPending. */
+  private readonly claims = new Map<ObjectRef, Set<string>>();
+  private finished = false;
+
+  constructor(private readonly opts: RuleOptions = {}) {
+    for (let i = 0; i < LISTS; i++) {
+      const list: Diagnostic[] = [];
+      this.lists.push(list);
+      this.emitters.push((f) => this.record(list, f));
+    }
+  }
+
+  private record(list: Diagnostic[], f: Finding): void {
+    if (this.claims.size > 0) this.claims.get(f.obj)?.add(formatPath(f.path));
+    list.push(toDiagnostic(f));
+  }
+
+  add(category: ObjectCategory, o: ManifestObject): void {
+    if (this.finished) throw new Error('RuleRun.add after finish');
+    const emit = this.emitters;
+    switch (category) {
+      case 'unknownKinds':
+        checkUnknownKind(o, emit[UNKNOWN_KIND]!);
+        return;
+      case 'secrets':
+        this.secrets.push(o as SecretObject);
+        this.duplicates.check(o, emit[SECRET_DUPLICATES]!);
+        return;
+      case 'chatServices': {
+        const ref = this.schemaFailed(o) ? o : refOf(o);
+        const facts = chatServiceFacts(o);
+        checkChatServiceOptions(o, facts.gmsVersion, this.sites, emit[CS_OPTIONS]!);
+        const fcmGate = checkChatServiceVersions(o, facts, emit[CS_VERSIONS]!);
+        checkChatServiceProviderNames(o, emit[CS_PROVIDER_NAMES]!);
+        checkInlineCredentialsOf(o, emit[CS_CREDENTIALS]!);
+        checkChatServiceInjection(o, emit[CS_INJECTION]!);
+        this.duplicates.check(ref, emit[CS_DUPLICATES]!);
+        this.chatServices.push({
+          ref,
+          facts,
+          gmsVersion: facts.gmsVersion,
+          fcmGate,
+          secretRefs: secretRefFields(o),
+        });
+        return;
+      }
+      case 'pushProviders': {
+        const ref = this.schemaFailed(o) ? o : refOf(o);
+        checkProviderFields(o, emit[PP_FIELDS]!);
+        checkPushProviderName(o, emit[PP_NAME]!);
+        checkInlineCredentialsOf(o, emit[PP_CREDENTIALS]!);
+        checkPushProviderInjection(o, emit[PP_INJECTION]!);
+        this.duplicates.check(ref, emit[PP_DUPLICATES]!);
+        this.pushProviders.push({
+          ref,
+          type: providerType(o),
+          options: pushProviderOptions(o),
+          secretRefs: secretRefFields(o),
+        });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Whether the schema rule will have to look at `o` (its quick check failed): then `o` is kept
+   * whole until finish(), and the paths other rules report on it are collected from now on.
+   */
+  private schemaFailed(o: ManifestObject): boolean {
+    const schema = this.opts.schema;
+    if (!schema || o.schemaOk === true) return false;
+    if (o.schemaOk === undefined && schema.quickValid(o.kind, o.data) !== false) return false;
+    this.schemaPending.push(o);
+    this.claims.set(o, new Set());
+    return true;
+  }
+
+  /** The cross-object rules and the pending schema checks; then every diagnostic, in order. */
+  finish(): Diagnostic[] {
+    if (this.finished) throw new Error('RuleRun.finish twice');
+    this.finished = true;
+    const emit = this.emitters;
+    const providers = indexProviders(this.pushProviders);
+    const secrets = this.secrets;
+    const usersOf = new Map<PushProviderSummary, ChatServiceSummary[]>();
+    for (const cs of this.chatServices) {
+      if (cs.fcmGate)
+        checkFcmProviders(cs.ref, cs.facts, cs.fcmGate, providers, emit[CS_VERSIONS]!);
+      checkProviderReferences(cs.ref, cs.facts, providers, emit[REFERENCES]!, this.opts);
+      if (secrets.length > 0 && cs.secretRefs)
+        checkSecretReferences(cs.ref, cs.secretRefs, secrets, emit[REFERENCES]!);
+      const names = providersUsed(cs.facts);
+      for (let j = 0; j < names.length; j++) {
+        const candidates = providers.get(names[j]!);
+        if (!candidates) continue;
+        for (const p of candidates) {
+          const pns = p.ref.namespace;
+          if (pns !== undefined && cs.ref.namespace !== undefined && pns !== cs.ref.namespace)
+            continue;
+          const users = usersOf.get(p);
+          if (users) users.push(cs);
+          else usersOf.set(p, [cs]);
+        }
+      }
+    }
+    for (const pp of this.pushProviders) {
+      checkPushProviderOptions(pp.ref, pp.options, usersOf.get(pp) ?? [], emit[PP_OPTIONS]!);
+      if (secrets.length > 0 && pp.secretRefs)
+        checkSecretReferences(pp.ref, pp.secretRefs, secrets, emit[REFERENCES]!);
+    }
+    const schema = this.opts.schema;
+    if (schema) {
+      for (const o of this.schemaPending) {
+        // The paths other rules reported on o; the schema rule's own findings do not count.
+        const claimed = this.claims.get(o)!;
+        this.claims.delete(o);
+        const list = o.kind === KIND_CHAT_SERVICE ? CS_SCHEMA : PP_SCHEMA;
+        schema.check(o, emit[list]!, (_obj: ObjectRef, p: Path) => claimed.has(formatPath(p)));
+      }
+    }
+    const out: Diagnostic[] = [];
+    for (const list of this.lists) for (const d of list) out.push(d);
+    return out;
   }
 }
 
+/** The rules over a whole model at once (objects in memory: the operator, tests). */
 export function runRules(model: ValidationModel, opts: RuleOptions = {}): Diagnostic[] {
-  const findings: Finding[] = [];
-  const emit = (f: Finding) => findings.push(f);
-  checkUnknownKinds(model, emit);
-  checkManifestOptions(model, emit);
-  checkProviderFields(model, emit);
-  checkVersions(model, emit);
-  checkProviderNames(model, emit);
-  checkInlineCredentials(model, emit);
-  checkReferences(model, emit, opts);
-  checkInjection(model, emit);
-  checkDuplicates(model, emit);
-
-  if (opts.schema) {
-    const claimed = new Map<ManifestObject, Set<string>>();
-    for (const f of findings) {
-      let set = claimed.get(f.obj);
-      if (!set) claimed.set(f.obj, (set = new Set()));
-      set.add(formatPath(f.path));
-    }
-    const isClaimed = (o: ManifestObject, p: Path) => claimed.get(o)?.has(formatPath(p)) ?? false;
-    for (const o of [...model.chatServices, ...model.pushProviders])
-      opts.schema.check(o, emit, isClaimed);
-  }
-  return findings.map(toDiagnostic);
+  const run = new RuleRun(opts);
+  for (const o of model.chatServices) run.add('chatServices', o);
+  for (const o of model.pushProviders) run.add('pushProviders', o);
+  for (const o of model.secrets) run.add('secrets', o);
+  for (const o of model.unknownKinds) run.add('unknownKinds', o);
+  return run.finish();
 }

@@ -16,7 +16,7 @@ import {
   printable,
   SERVICE_NAME_PATTERN,
 } from './deps.js';
-import type { Emit, ManifestObject, ValidationModel } from '../model.js';
+import type { Emit, ManifestObject } from '../model.js';
 import { get, isRecord } from '../model.js';
 import type { Path } from '../yaml/path.js';
 import { formatPath } from '../yaml/path.js';
@@ -86,7 +86,8 @@ function check(obj: ManifestObject, path: Path, fn: Check, emit: Emit, label?: s
   }
 }
 
-function checkChatService(cs: ManifestObject, emit: Emit): void {
+/** The fields of a ChatService that reach INI or load-balancer text. */
+export function checkChatServiceInjection(cs: ManifestObject, emit: Emit): void {
   // metadata.name (the default service name) is a DNS-1035 label by the schema, which is
   // stricter than a service name; spec.serviceName is checked here.
   check(cs, P_SERVICE_NAME, serviceName, emit);
@@ -129,7 +130,8 @@ function checkChatService(cs: ManifestObject, emit: Emit): void {
   check(cs, P_EXPOSE_GATEWAY_SECTION_NAME, dnsSubdomain, emit);
 }
 
-function checkPushProvider(pp: ManifestObject, emit: Emit): void {
+/** The fields of a PushProvider that reach INI text. */
+export function checkPushProviderInjection(pp: ManifestObject, emit: Emit): void {
   // customhttp.url / debugUrl render as the provider's customhttp.url options.
   check(pp, P_CUSTOMHTTP_URL, iniText, emit);
   check(pp, P_CUSTOMHTTP_DEBUG_URL, iniText, emit);
@@ -141,9 +143,4 @@ function checkPushProvider(pp: ManifestObject, emit: Emit): void {
         check(pp, ['spec', 'events', event, field], iniText, emit);
     }
   }
-}
-
-export function checkInjection(model: ValidationModel, emit: Emit): void {
-  for (const cs of model.chatServices) checkChatService(cs, emit);
-  for (const pp of model.pushProviders) checkPushProvider(pp, emit);
 }

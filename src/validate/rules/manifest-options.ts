@@ -9,15 +9,15 @@
  * A PushProvider has no GMS version of its own: its options are gated by the version of every
  * ChatService in the inputs that uses it.
  */
-import { checkOptionValue, findOption } from '../../catalog/index.js';
+import { checkOptionValue, findOption, type SectionPattern } from '../../catalog/index.js';
 import { iniValueProblem } from './deps.js';
-import type { Emit, ValidationModel } from '../model.js';
-import { describeObject, get } from '../model.js';
+import type { Emit, ManifestObject, ObjectRef } from '../model.js';
+import { describeObject, get, isRecord } from '../model.js';
 import type { OptionSite, VersionContext } from './option-check.js';
 import type { Path } from '../yaml/path.js';
-import { chatServiceWhere, checkMap } from './option-maps.js';
+import { chatServiceWhere, checkMap, checkMapValue } from './option-maps.js';
 import { checkSections } from './sections.js';
-import { chatServiceVersion, indexModel, serviceNameOfObject } from './shared.js';
+import { serviceNameOfObject } from './shared.js';
 
 const CHAT: Path = ['spec', 'chat'];
 const OPTIONS: Path = ['spec', 'options'];
@@ -33,7 +33,9 @@ interface ChatServiceSites {
 }
 
 /** The sites of a GMS version's fixed sections, made once per run (not per ChatService). */
-function sitesFor(version: string | undefined, cache: Map<string, ChatServiceSites>) {
+export type SiteCache = Map<string, ChatServiceSites>;
+
+function sitesFor(version: string | undefined, cache: SiteCache): ChatServiceSites {
   const k = version ?? '';
   let sites = cache.get(k);
   if (!sites) {
@@ -50,41 +52,74 @@ function sitesFor(version: string | undefined, cache: Map<string, ChatServiceSit
   return sites;
 }
 
-export function checkManifestOptions(model: ValidationModel, emit: Emit): void {
-  const cache = new Map<string, ChatServiceSites>();
-  for (const cs of model.chatServices) {
-    const sites = sitesFor(chatServiceVersion(cs), cache);
-    checkMap(cs, CHAT, sites.chat, emit);
-    checkMap(cs, OPTIONS, { ...sites.base, section: `chat.${serviceNameOfObject(cs)}` }, emit);
-    checkMap(cs, PUSH_OPTIONS, sites.push, emit);
-    checkMap(cs, GMS_OPTIONS, sites.gms, emit);
-    checkSections(cs, sites.base, emit);
+/** A ChatService's option maps, gated by its own spec.gms.version (`gmsVersion`). */
+export function checkChatServiceOptions(
+  cs: ManifestObject,
+  gmsVersion: string | undefined,
+  cache: SiteCache,
+  emit: Emit,
+): void {
+  const sites = sitesFor(gmsVersion, cache);
+  checkMap(cs, CHAT, sites.chat, emit);
+  checkMap(cs, OPTIONS, { ...sites.base, section: `chat.${serviceNameOfObject(cs)}` }, emit);
+  checkMap(cs, PUSH_OPTIONS, sites.push, emit);
+  checkMap(cs, GMS_OPTIONS, sites.gms, emit);
+  checkSections(cs, sites.base, emit);
+}
+
+/**
+ * A PushProvider's spec.options as the deferred check needs it: the map alone (anything else
+ * is the schema's to report), so the rest of the document need not be kept.
+ */
+export function pushProviderOptions(pp: ManifestObject): Record<string, unknown> | undefined {
+  const map = get(pp.data, OPTIONS);
+  return isRecord(map) ? map : undefined;
+}
+
+function providerWhere(p: SectionPattern): string | undefined {
+  return p === 'push.provider.<name>'
+    ? 'spec.options'
+    : p === 'push'
+      ? "a ChatService's spec.push.options"
+      : chatServiceWhere(p);
+}
+
+/** A GMS version a PushProvider is used with, and the ChatService it comes from. */
+export interface ProviderUser {
+  ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>;
+  gmsVersion: string | undefined;
+}
+
+/**
+ * A PushProvider's spec.options (`options`, read while its document was there), gated by the
+ * versions of the ChatServices that use it (`users`, in input order): known only once every
+ * input has been read.
+ */
+export function checkPushProviderOptions(
+  pp: ObjectRef,
+  options: unknown,
+  users: readonly ProviderUser[],
+  emit: Emit,
+): void {
+  if (options === undefined) return;
+  const versions: VersionContext[] = [];
+  for (const cs of users) {
+    const v = cs.gmsVersion;
+    if (v && !versions.some((x) => x.version === v))
+      versions.push({ version: v, source: `the spec.gms.version of ${describeObject(cs.ref)}` });
   }
-  const index = indexModel(model);
-  for (const pp of model.pushProviders) {
-    const versions: VersionContext[] = [];
-    for (const cs of index.usersOf.get(pp) ?? []) {
-      const v = index.gmsVersionOf.get(cs);
-      if (v && !versions.some((x) => x.version === v))
-        versions.push({ version: v, source: `the spec.gms.version of ${describeObject(cs)}` });
-    }
-    checkMap(
-      pp,
-      OPTIONS,
-      {
-        section: `push.provider.${pp.name || 'unnamed'}`,
-        whereFor: (p) =>
-          p === 'push.provider.<name>'
-            ? 'spec.options'
-            : p === 'push'
-              ? "a ChatService's spec.push.options"
-              : chatServiceWhere(p),
-        versions,
-        credentialsAllowed: false,
-      },
-      emit,
-    );
-  }
+  checkMapValue(
+    pp,
+    OPTIONS,
+    options,
+    {
+      section: `push.provider.${pp.name || 'unnamed'}`,
+      whereFor: providerWhere,
+      versions,
+      credentialsAllowed: false,
+    },
+    emit,
+  );
 }
 
 /**
@@ -103,20 +138,20 @@ const PROVIDER_FIELDS: readonly (readonly [string, string, Path])[] = [
   ['debugUrl', 'debug.customhttp.url', ['spec', 'customhttp', 'debugUrl']],
 ];
 
-export function checkProviderFields(model: ValidationModel, emit: Emit): void {
-  for (const pp of model.pushProviders) {
-    for (const [field, key, path] of PROVIDER_FIELDS) {
-      const value = get(pp.data, path);
-      if (typeof value !== 'string' || iniValueProblem(value)) continue;
-      const option = providerOption(key);
-      const problem = option ? checkOptionValue(option, value) : undefined;
-      if (problem)
-        emit({
-          rule: 'option-value',
-          obj: pp,
-          path,
-          message: `spec.customhttp.${field} (${key}): ${problem}`,
-        });
-    }
+/** spec.customhttp.url and debugUrl of a PushProvider. */
+export function checkProviderFields(pp: ManifestObject, emit: Emit): void {
+  for (let i = 0; i < PROVIDER_FIELDS.length; i++) {
+    const [field, key, path] = PROVIDER_FIELDS[i]!;
+    const value = get(pp.data, path);
+    if (typeof value !== 'string' || iniValueProblem(value)) continue;
+    const option = providerOption(key);
+    const problem = option ? checkOptionValue(option, value) : undefined;
+    if (problem)
+      emit({
+        rule: 'option-value',
+        obj: pp,
+        path,
+        message: `spec.customhttp.${field} (${key}): ${problem}`,
+      });
   }
 }

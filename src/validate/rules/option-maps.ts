@@ -4,7 +4,7 @@
  * manifest-options.ts and sections.ts.
  */
 import type { SectionPattern } from '../../catalog/index.js';
-import type { Emit, ManifestObject } from '../model.js';
+import type { Emit, ManifestObject, ObjectRef } from '../model.js';
 import { get, isRecord } from '../model.js';
 import type { Path } from '../yaml/path.js';
 import { checkOptionEntry, type OptionSite } from './option-check.js';
@@ -35,14 +35,26 @@ export function chatServiceWhere(pattern: SectionPattern): string | undefined {
 }
 
 export function checkMap(obj: ManifestObject, path: Path, site: OptionSite, emit: Emit): void {
-  const map = get(obj.data, path);
+  checkMapValue(obj, path, get(obj.data, path), site, emit);
+}
+
+/** checkMap for a map already read (or kept after its document was dropped). */
+export function checkMapValue(
+  obj: ObjectRef,
+  path: Path,
+  map: unknown,
+  site: OptionSite,
+  emit: Emit,
+): void {
   if (map === undefined) return;
   if (!isRecord(map)) return; // the schema rule reports a non-mapping
   const keys = Object.keys(map);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = map[key];
-    for (const p of checkOptionEntry(site, key, value)) {
+    const problems = checkOptionEntry(site, key, value);
+    for (let j = 0; j < problems.length; j++) {
+      const p = problems[j]!;
       emit({
         rule: p.rule,
         message: p.message,

@@ -6,7 +6,8 @@
  * Kubernetes names may hold `-` and `.`, so a valid PushProvider can still fail here.
  */
 import { PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN, printable } from './deps.js';
-import type { Emit, ValidationModel } from '../model.js';
+import type { Emit, ManifestObject } from '../model.js';
+import type { Path } from '../yaml/path.js';
 import { get } from '../model.js';
 
 const PROVIDER_NAME_RE = new RegExp(PROVIDER_NAME_PATTERN);
@@ -20,43 +21,48 @@ export function providerNameProblem(name: string): string | undefined {
   return `"${printable(name)}" cannot be used as [push.provider.<name>]: a push provider name ${why} (the name clients send as push_notification_provider)`;
 }
 
-export function checkProviderNames(model: ValidationModel, emit: Emit): void {
-  for (const pp of model.pushProviders) {
-    if (pp.name === '') continue; // the schema reports a missing name
-    const problem = providerNameProblem(pp.name);
-    if (problem)
-      emit({
-        rule: 'provider-name',
-        obj: pp,
-        path: ['metadata', 'name'],
-        message: `PushProvider ${problem}`,
-      });
-  }
-  for (const cs of model.chatServices) {
-    const list = get(cs.data, ['spec', 'push', 'providers']);
-    if (Array.isArray(list)) {
-      list.forEach((name, i) => {
-        if (typeof name !== 'string') return;
-        const problem = providerNameProblem(name);
-        if (problem)
-          emit({
-            rule: 'provider-name',
-            obj: cs,
-            path: ['spec', 'push', 'providers', i],
-            message: `spec.push.providers: ${problem}`,
-          });
-      });
-    }
-    const d = get(cs.data, ['spec', 'push', 'defaultProvider']);
-    if (typeof d === 'string' && !(Array.isArray(list) && list.includes(d))) {
-      const problem = providerNameProblem(d);
+/** metadata.name of a PushProvider. */
+export function checkPushProviderName(pp: ManifestObject, emit: Emit): void {
+  if (pp.name === '') return; // the schema reports a missing name
+  const problem = providerNameProblem(pp.name);
+  if (problem)
+    emit({
+      rule: 'provider-name',
+      obj: pp,
+      path: ['metadata', 'name'],
+      message: `PushProvider ${problem}`,
+    });
+}
+
+const PROVIDERS: Path = ['spec', 'push', 'providers'];
+const DEFAULT_PROVIDER: Path = ['spec', 'push', 'defaultProvider'];
+
+/** The provider names a ChatService uses (spec.push.providers and defaultProvider). */
+export function checkChatServiceProviderNames(cs: ManifestObject, emit: Emit): void {
+  const list = get(cs.data, PROVIDERS);
+  if (Array.isArray(list)) {
+    for (let i = 0; i < list.length; i++) {
+      const name: unknown = list[i];
+      if (typeof name !== 'string') continue;
+      const problem = providerNameProblem(name);
       if (problem)
         emit({
           rule: 'provider-name',
           obj: cs,
-          path: ['spec', 'push', 'defaultProvider'],
-          message: `spec.push.defaultProvider: ${problem}`,
+          path: ['spec', 'push', 'providers', i],
+          message: `spec.push.providers: ${problem}`,
         });
     }
+  }
+  const d = get(cs.data, DEFAULT_PROVIDER);
+  if (typeof d === 'string' && !(Array.isArray(list) && list.includes(d))) {
+    const problem = providerNameProblem(d);
+    if (problem)
+      emit({
+        rule: 'provider-name',
+        obj: cs,
+        path: ['spec', 'push', 'defaultProvider'],
+        message: `spec.push.defaultProvider: ${problem}`,
+      });
   }
 }

@@ -9,19 +9,14 @@
  * - Secret references are usually created elsewhere (sealed-secrets, external-secrets), so a
  *   missing Secret is reported only when the inputs hold Secrets of that namespace (warning).
  *   TLS secrets are left out: cert-manager writes them.
+ * All of them need every input read first, so they run at the end of a run over what each
+ * object left behind (rules/index.ts): its facts, its provider type, its Secret references.
  */
 import type { Severity } from '../diagnostic.js';
-import type { Emit, ManifestObject, SecretObject, ValidationModel } from '../model.js';
+import type { Emit, ManifestObject, ObjectRef, SecretObject } from '../model.js';
 import { describeObject, get, isRecord, sameNamespace } from '../model.js';
 import type { Path } from '../yaml/path.js';
-import {
-  defaultProvider,
-  findProviderFor,
-  indexModel,
-  providerList,
-  providerType,
-  pushEnabled,
-} from './shared.js';
+import { findProviderFor, type ChatServiceFacts, type ProviderIndex } from './shared.js';
 
 /** The pushEnabled member a provider type needs (domain/gms.md §2: ios for Apple). */
 const PUSH_TYPE_OF: Record<string, string> = { fcm: 'fcm', apple: 'ios', customhttp: 'customhttp' };
@@ -31,57 +26,82 @@ export interface ReferenceOptions {
   missingProvider?: Severity;
 }
 
+/**
+ * A Secret reference field as written (`{ name, key }` or `{ name, usernameKey, passwordKey }`),
+ * kept until the end of the run instead of the document it is in.
+ */
+export interface SecretRefField {
+  path: Path;
+  ref: Record<string, unknown>;
+  /** A basic-auth reference (username and password keys) rather than a key selector. */
+  basic: boolean;
+}
+
+const CHAT_SERVICE_SECRET_REFS: readonly (readonly [Path, boolean])[] = [
+  [['spec', 'auth', 'basic', 'secretRef'], true],
+  [['spec', 'nodeApi', 'basicAuth', 'secretRef'], true],
+];
+const PUSH_PROVIDER_SECRET_REFS: readonly (readonly [Path, boolean])[] = [
+  [['spec', 'fcm', 'apiKeySecretRef'], false],
+  [['spec', 'fcm', 'debugApiKeySecretRef'], false],
+  [['spec', 'apple', 'keystoreSecretRef'], false],
+  [['spec', 'apple', 'keystorePasswordSecretRef'], false],
+];
+
+/** The Secret references of a ChatService or PushProvider, or undefined when it has none. */
+export function secretRefFields(o: ManifestObject): SecretRefField[] | undefined {
+  const sites = o.kind === 'ChatService' ? CHAT_SERVICE_SECRET_REFS : PUSH_PROVIDER_SECRET_REFS;
+  let fields: SecretRefField[] | undefined;
+  for (let i = 0; i < sites.length; i++) {
+    const [path, basic] = sites[i]!;
+    const ref = get(o.data, path);
+    if (isRecord(ref) && typeof ref.name === 'string') (fields ??= []).push({ path, ref, basic });
+  }
+  return fields;
+}
+
 interface SecretUse {
   path: Path;
   name: string;
   keys: { key: string; path: Path }[];
 }
 
-function secretUses(o: ManifestObject): SecretUse[] {
-  const uses: SecretUse[] = [];
-  const selector = (path: Path) => {
-    const ref = get(o.data, path);
-    if (!isRecord(ref) || typeof ref.name !== 'string') return;
+function secretUse({ path, ref, basic }: SecretRefField): SecretUse {
+  const name = ref.name as string;
+  if (!basic) {
     const keys = typeof ref.key === 'string' ? [{ key: ref.key, path: [...path, 'key'] }] : [];
-    uses.push({ path: [...path, 'name'], name: ref.name, keys });
-  };
-  const basic = (path: Path) => {
-    const ref = get(o.data, path);
-    if (!isRecord(ref) || typeof ref.name !== 'string') return;
-    const u = typeof ref.usernameKey === 'string' ? ref.usernameKey : 'username';
-    const p = typeof ref.passwordKey === 'string' ? ref.passwordKey : 'password';
-    uses.push({
-      path: [...path, 'name'],
-      name: ref.name,
-      keys: [
-        {
-          key: u,
-          path: typeof ref.usernameKey === 'string' ? [...path, 'usernameKey'] : [...path, 'name'],
-        },
-        {
-          key: p,
-          path: typeof ref.passwordKey === 'string' ? [...path, 'passwordKey'] : [...path, 'name'],
-        },
-      ],
-    });
-  };
-  if (o.kind === 'ChatService') {
-    basic(['spec', 'auth', 'basic', 'secretRef']);
-    basic(['spec', 'nodeApi', 'basicAuth', 'secretRef']);
-  } else {
-    selector(['spec', 'fcm', 'apiKeySecretRef']);
-    selector(['spec', 'fcm', 'debugApiKeySecretRef']);
-    selector(['spec', 'apple', 'keystoreSecretRef']);
-    selector(['spec', 'apple', 'keystorePasswordSecretRef']);
+    return { path: [...path, 'name'], name, keys };
   }
-  return uses;
+  const u = typeof ref.usernameKey === 'string' ? ref.usernameKey : 'username';
+  const p = typeof ref.passwordKey === 'string' ? ref.passwordKey : 'password';
+  return {
+    path: [...path, 'name'],
+    name,
+    keys: [
+      {
+        key: u,
+        path: typeof ref.usernameKey === 'string' ? [...path, 'usernameKey'] : [...path, 'name'],
+      },
+      {
+        key: p,
+        path: typeof ref.passwordKey === 'string' ? [...path, 'passwordKey'] : [...path, 'name'],
+      },
+    ],
+  };
 }
 
-function checkSecrets(model: ValidationModel, o: ManifestObject, emit: Emit): void {
+/** The Secrets an object references, against the Secrets among the inputs (`secrets`, non-empty). */
+export function checkSecretReferences(
+  o: ObjectRef,
+  fields: readonly SecretRefField[],
+  secrets: readonly SecretObject[],
+  emit: Emit,
+): void {
   const inNamespace = (s: SecretObject) => sameNamespace(s.namespace, o.namespace);
-  if (!model.secrets.some(inNamespace)) return;
-  for (const use of secretUses(o)) {
-    const secret = model.secrets.find((s) => s.name === use.name && inNamespace(s));
+  if (!secrets.some(inNamespace)) return;
+  for (const field of fields) {
+    const use = secretUse(field);
+    const secret = secrets.find((s) => s.name === use.name && inNamespace(s));
     if (!secret) {
       emit({
         rule: 'reference',
@@ -106,78 +126,74 @@ function checkSecrets(model: ValidationModel, o: ManifestObject, emit: Emit): vo
   }
 }
 
-export function checkReferences(
-  model: ValidationModel,
+/** spec.push.providers and defaultProvider of a ChatService against the PushProviders read. */
+export function checkProviderReferences(
+  cs: ObjectRef,
+  facts: ChatServiceFacts,
+  providers: ProviderIndex,
   emit: Emit,
   opts: ReferenceOptions = {},
 ): void {
   const missingSeverity = opts.missingProvider ?? 'error';
-  const index = indexModel(model);
-  const hasSecrets = model.secrets.length > 0;
-  for (const cs of model.chatServices) {
-    const providers = providerList(cs);
-    const enabled = pushEnabled(cs);
-    const seen = new Set<string>();
-    providers.forEach((name, i) => {
-      const path = ['spec', 'push', 'providers', i];
-      if (seen.has(name)) {
-        emit({
-          rule: 'reference',
-          severity: 'warning',
-          obj: cs,
-          path,
-          message: `PushProvider ${name} is listed twice in spec.push.providers`,
-        });
-        return;
-      }
-      seen.add(name);
-      const pp = findProviderFor(index, cs, name);
-      if (!pp) {
-        emit({
-          rule: 'reference',
-          severity: missingSeverity,
-          obj: cs,
-          path,
-          message: `spec.push.providers names PushProvider ${name}, which is not defined in the given files${cs.namespace ? ` (namespace ${cs.namespace})` : ''}`,
-        });
-        return;
-      }
-      const type = providerType(pp);
-      const needs = type ? PUSH_TYPE_OF[type] : undefined;
-      if (needs && enabled && !enabled.includes(needs)) {
-        emit({
-          rule: 'reference',
-          severity: 'warning',
-          obj: cs,
-          path,
-          message: `PushProvider ${name} is a ${type} provider, but spec.push.enabled does not include ${needs}: GMS will not send its notifications`,
-        });
-      }
-    });
-
-    const d = defaultProvider(cs);
-    if (d !== undefined) {
-      const path = ['spec', 'push', 'defaultProvider'];
-      if (!findProviderFor(index, cs, d)) {
-        emit({
-          rule: 'reference',
-          severity: missingSeverity,
-          obj: cs,
-          path,
-          message: `spec.push.defaultProvider names PushProvider ${d}, which is not defined in the given files${cs.namespace ? ` (namespace ${cs.namespace})` : ''}`,
-        });
-      } else if (!providers.includes(d)) {
-        emit({
-          rule: 'reference',
-          severity: 'warning',
-          obj: cs,
-          path,
-          message: `spec.push.defaultProvider ${d} is not in spec.push.providers; add it there so clients can also select it by name`,
-        });
-      }
+  const list = facts.providers;
+  const enabled = facts.enabled;
+  const seen = new Set<string>();
+  list.forEach((name, i) => {
+    const path = ['spec', 'push', 'providers', i];
+    if (seen.has(name)) {
+      emit({
+        rule: 'reference',
+        severity: 'warning',
+        obj: cs,
+        path,
+        message: `PushProvider ${name} is listed twice in spec.push.providers`,
+      });
+      return;
     }
-    if (hasSecrets) checkSecrets(model, cs, emit);
+    seen.add(name);
+    const pp = findProviderFor(providers, cs, name);
+    if (!pp) {
+      emit({
+        rule: 'reference',
+        severity: missingSeverity,
+        obj: cs,
+        path,
+        message: `spec.push.providers names PushProvider ${name}, which is not defined in the given files${cs.namespace ? ` (namespace ${cs.namespace})` : ''}`,
+      });
+      return;
+    }
+    const type = pp.type;
+    const needs = type ? PUSH_TYPE_OF[type] : undefined;
+    if (needs && enabled && !enabled.includes(needs)) {
+      emit({
+        rule: 'reference',
+        severity: 'warning',
+        obj: cs,
+        path,
+        message: `PushProvider ${name} is a ${type} provider, but spec.push.enabled does not include ${needs}: GMS will not send its notifications`,
+      });
+    }
+  });
+
+  const d = facts.defaultProvider;
+  if (d !== undefined) {
+    const path = ['spec', 'push', 'defaultProvider'];
+    if (!findProviderFor(providers, cs, d)) {
+      emit({
+        rule: 'reference',
+        severity: missingSeverity,
+        obj: cs,
+        path,
+        message: `spec.push.defaultProvider names PushProvider ${d}, which is not defined in the given files${cs.namespace ? ` (namespace ${cs.namespace})` : ''}`,
+      });
+    } else if (!list.includes(d)) {
+      emit({
+        rule: 'reference',
+        severity: 'warning',
+        obj: cs,
+        path,
+        message: `spec.push.defaultProvider ${d} is not in spec.push.providers; add it there so clients can also select it by name`,
+      });
+    }
   }
-  // Secret references are checked only when the inputs hold Secrets (checkSecrets).
-  if (hasSecrets) for (const pp of model.pushProviders) checkSecrets(model, pp, emit);
 }

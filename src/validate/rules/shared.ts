@@ -1,6 +1,6 @@
 /** Small readers over manifest data shared by several rules (data is unchecked input). */
 import { tryParseVersion } from '../../catalog/index.js';
-import type { ManifestObject } from '../model.js';
+import type { ManifestObject, ObjectRef } from '../model.js';
 import type { Path } from '../yaml/path.js';
 import { get } from '../model.js';
 
@@ -66,14 +66,6 @@ export function defaultProvider(cs: ManifestObject): string | undefined {
   return str(get(cs.data, DEFAULT_PROVIDER));
 }
 
-/** Every provider name a ChatService uses: its providers and its default provider. */
-export function providersUsedBy(cs: ManifestObject): string[] {
-  const names = providerList(cs);
-  const d = defaultProvider(cs);
-  if (d !== undefined && !names.includes(d)) names.push(d);
-  return names;
-}
-
 /** spec.push.enabled as strings, or undefined when not set. */
 export function pushEnabled(cs: ManifestObject): string[] | undefined {
   const list = get(cs.data, PUSH_ENABLED);
@@ -85,70 +77,73 @@ export function providerType(pp: ManifestObject): string | undefined {
 }
 
 /**
- * Look-ups the cross-object rules share, built once per model (thousands of ChatServices and
- * PushProviders in one run must not cost a ChatService x PushProvider scan per rule).
+ * What several rules read from one ChatService, read once per object (the rules run per
+ * object as its document is read, rules/index.ts).
  */
-export interface ModelIndex {
-  /** PushProviders by name (any namespace; callers match the namespace). */
-  providersByName: Map<string, ManifestObject[]>;
-  /** The ChatServices that use each PushProvider. */
-  usersOf: Map<ManifestObject, ManifestObject[]>;
-  /** Well-formed spec.gms.version per ChatService. */
-  gmsVersionOf: Map<ManifestObject, string | undefined>;
+export interface ChatServiceFacts {
+  /** Well-formed spec.gms.version. */
+  gmsVersion: string | undefined;
+  /** Well-formed spec.chatServer.version. */
+  chatServerVersion: string | undefined;
+  /** spec.push.providers as strings. */
+  providers: string[];
+  defaultProvider: string | undefined;
+  /** spec.push.enabled as strings, or undefined when not set. */
+  enabled: string[] | undefined;
 }
 
-const indexes = new WeakMap<object, ModelIndex>();
+export function chatServiceFacts(cs: ManifestObject): ChatServiceFacts {
+  return {
+    gmsVersion: chatServiceVersion(cs),
+    chatServerVersion: chatServerVersion(cs),
+    providers: providerList(cs),
+    defaultProvider: defaultProvider(cs),
+    enabled: pushEnabled(cs),
+  };
+}
 
-export function indexModel(model: {
-  chatServices: ManifestObject[];
-  pushProviders: ManifestObject[];
-}): ModelIndex {
-  const hit = indexes.get(model);
-  if (hit) return hit;
-  // Indexed loops: this runs once per run over every object, mostly before the JIT warms up.
-  const providersByName = new Map<string, ManifestObject[]>();
-  const providers = model.pushProviders;
+/** Every provider name a ChatService uses: its providers and its default provider. */
+export function providersUsed(f: ChatServiceFacts): string[] {
+  const d = f.defaultProvider;
+  if (d === undefined || f.providers.includes(d)) return f.providers;
+  return [...f.providers, d];
+}
+
+/** A PushProvider as the cross-object rules see it once its document is gone. */
+export interface ProviderSummary {
+  ref: ObjectRef;
+  /** spec.type when it is a string. */
+  type: string | undefined;
+}
+
+/** PushProviders by name (any namespace; findProviderFor matches the namespace). */
+export type ProviderIndex = Map<string, ProviderSummary[]>;
+
+export function indexProviders<P extends ProviderSummary>(
+  providers: readonly P[],
+): Map<string, P[]> {
+  const byName = new Map<string, P[]>();
   for (let i = 0; i < providers.length; i++) {
     const p = providers[i]!;
-    const list = providersByName.get(p.name);
+    const list = byName.get(p.ref.name);
     if (list) list.push(p);
-    else providersByName.set(p.name, [p]);
+    else byName.set(p.ref.name, [p]);
   }
-  const usersOf = new Map<ManifestObject, ManifestObject[]>();
-  const gmsVersionOf = new Map<ManifestObject, string | undefined>();
-  const services = model.chatServices;
-  for (let i = 0; i < services.length; i++) {
-    const cs = services[i]!;
-    gmsVersionOf.set(cs, chatServiceVersion(cs));
-    const names = providersUsedBy(cs);
-    for (let j = 0; j < names.length; j++) {
-      const candidates = providersByName.get(names[j]!);
-      if (!candidates) continue;
-      for (let k = 0; k < candidates.length; k++) {
-        const p = candidates[k]!;
-        if (p.namespace !== undefined && cs.namespace !== undefined && p.namespace !== cs.namespace)
-          continue;
-        const users = usersOf.get(p);
-        if (users) users.push(cs);
-        else usersOf.set(p, [cs]);
-      }
-    }
-  }
-  const index = { providersByName, usersOf, gmsVersionOf };
-  indexes.set(model, index);
-  return index;
+  return byName;
 }
 
 /** The PushProvider a ChatService means by `name` (same namespace, or either without one). */
-export function findProviderFor(
-  index: ModelIndex,
-  cs: ManifestObject,
+export function findProviderFor<P extends ProviderSummary>(
+  index: Map<string, P[]>,
+  cs: Pick<ObjectRef, 'namespace'>,
   name: string,
-): ManifestObject | undefined {
-  return index.providersByName
+): P | undefined {
+  return index
     .get(name)
     ?.find(
       (p) =>
-        p.namespace === undefined || cs.namespace === undefined || p.namespace === cs.namespace,
+        p.ref.namespace === undefined ||
+        cs.namespace === undefined ||
+        p.ref.namespace === cs.namespace,
     );
 }

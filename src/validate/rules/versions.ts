@@ -16,17 +16,9 @@ import {
   isAtLeast,
   type FeatureGateProblem,
 } from '../../catalog/index.js';
-import type { Emit, ValidationModel } from '../model.js';
+import type { Emit, ManifestObject, ObjectRef } from '../model.js';
 import { get } from '../model.js';
-import {
-  chatServerVersion,
-  chatServiceVersion,
-  findProviderFor,
-  indexModel,
-  providerList,
-  providerType,
-  pushEnabled,
-} from './shared.js';
+import { findProviderFor, type ChatServiceFacts, type ProviderIndex } from './shared.js';
 
 const COMET_REQUIRED_FROM = '8.5.103.10';
 const EXPOSE_MODE = ['spec', 'expose', 'mode'] as const;
@@ -62,88 +54,110 @@ function memberGates(
 }
 
 /** isAtLeast(gms, COMET_REQUIRED_FROM) by GMS version (a handful of versions, many services). */
-function cometRequired(gms: string, memo: Map<string, boolean>): boolean {
-  let r = memo.get(gms);
-  if (r === undefined) memo.set(gms, (r = isAtLeast(gms, COMET_REQUIRED_FROM)));
+const cometMemo = new Map<string, boolean>();
+function cometRequired(gms: string): boolean {
+  let r = cometMemo.get(gms);
+  if (r === undefined) {
+    r = isAtLeast(gms, COMET_REQUIRED_FROM);
+    if (cometMemo.size < 10_000) cometMemo.set(gms, r);
+  }
   return r;
 }
 
-export function checkVersions(model: ValidationModel, emit: Emit): void {
-  const pushEnabledOption = findOption('push', 'pushEnabled');
-  const cometMemo = new Map<string, boolean>();
-  for (const cs of model.chatServices) {
-    const gms = chatServiceVersion(cs);
-    const chatServer = chatServerVersion(cs);
+/** The catalog's pushEnabled, looked up on first use. */
+let pushEnabledOption: ReturnType<typeof findOption> | null = null;
 
-    for (const p of checkFeature('cometd', { gms, chatServer })) {
-      emit({
-        rule: 'chat-server-version',
-        obj: cs,
-        path:
-          p.component === 'gms' ? ['spec', 'gms', 'version'] : ['spec', 'chatServer', 'version'],
-        message: `the Chat V2 CometD API needs ${p.component === 'gms' ? 'GMS' : 'Chat Server'} ${p.required}+, but ${p.component === 'gms' ? 'spec.gms.version' : 'spec.chatServer.version'} is ${p.actual}`,
-      });
-    }
-    if (!gms) continue;
+/**
+ * A ChatService's versions against what it uses. Returns the FCM gate when its FCM
+ * PushProviders must still be checked (checkFcmProviders, once every input is read: the
+ * providers may come later), else undefined.
+ */
+export function checkChatServiceVersions(
+  cs: ManifestObject,
+  facts: ChatServiceFacts,
+  emit: Emit,
+): FeatureGateProblem | undefined {
+  const gms = facts.gmsVersion;
+  const chatServer = facts.chatServerVersion;
 
-    const enabled = pushEnabled(cs);
-    const fcmGate = checkFeature('fcm', { gms })[0];
-    if (enabled) {
-      enabled.forEach((member, i) => {
-        if (member === 'fcm' && fcmGate) {
-          emit({
-            rule: 'version-gate',
-            obj: cs,
-            path: ['spec', 'push', 'enabled', i],
-            message: `FCM push notifications for Chat V2 over CometD need GMS ${fcmGate.required}+, but spec.gms.version is ${gms}`,
-          });
-          return;
-        }
-        if (!pushEnabledOption) return;
-        for (const g of memberGates(pushEnabledOption, member, gms)) {
-          if (g.subject === pushEnabledOption.name) continue;
-          emit({
-            rule: 'version-gate',
-            obj: cs,
-            path: ['spec', 'push', 'enabled', i],
-            message: `${g.subject} needs GMS ${g.required}+, but spec.gms.version is ${gms}`,
-          });
-        }
-      });
-      if (cometRequired(gms, cometMemo) && !enabled.includes('comet')) {
+  for (const p of checkFeature('cometd', { gms, chatServer })) {
+    emit({
+      rule: 'chat-server-version',
+      obj: cs,
+      path: p.component === 'gms' ? ['spec', 'gms', 'version'] : ['spec', 'chatServer', 'version'],
+      message: `the Chat V2 CometD API needs ${p.component === 'gms' ? 'GMS' : 'Chat Server'} ${p.required}+, but ${p.component === 'gms' ? 'spec.gms.version' : 'spec.chatServer.version'} is ${p.actual}`,
+    });
+  }
+  if (!gms) return undefined;
+
+  if (pushEnabledOption === null) pushEnabledOption = findOption('push', 'pushEnabled');
+  const option = pushEnabledOption;
+  const enabled = facts.enabled;
+  const fcmGate = checkFeature('fcm', { gms })[0];
+  if (enabled) {
+    for (let i = 0; i < enabled.length; i++) {
+      const member = enabled[i]!;
+      if (member === 'fcm' && fcmGate) {
         emit({
-          rule: 'push-enabled-comet',
+          rule: 'version-gate',
           obj: cs,
-          path: ['spec', 'push', 'enabled'],
-          message: `spec.push.enabled (pushEnabled) should include comet: from GMS ${COMET_REQUIRED_FROM} the option requires the default value comet even when push notifications are not used${enabled.length === 0 ? ', and an empty pushEnabled disables the push service' : ''}`,
+          path: ['spec', 'push', 'enabled', i],
+          message: `FCM push notifications for Chat V2 over CometD need GMS ${fcmGate.required}+, but spec.gms.version is ${gms}`,
+        });
+        continue;
+      }
+      if (!option) continue;
+      for (const g of memberGates(option, member, gms)) {
+        if (g.subject === option.name) continue;
+        emit({
+          rule: 'version-gate',
+          obj: cs,
+          path: ['spec', 'push', 'enabled', i],
+          message: `${g.subject} needs GMS ${g.required}+, but spec.gms.version is ${gms}`,
         });
       }
     }
-
-    if (fcmGate && !(enabled ?? []).includes('fcm')) {
-      providerList(cs).forEach((name, i) => {
-        const pp = findProviderFor(indexModel(model), cs, name);
-        if (pp && providerType(pp) === 'fcm') {
-          emit({
-            rule: 'version-gate',
-            obj: cs,
-            path: ['spec', 'push', 'providers', i],
-            message: `PushProvider ${name} is an FCM provider; FCM push notifications need GMS ${fcmGate.required}+, but spec.gms.version is ${gms}`,
-          });
-        }
-      });
-    }
-
-    const mode = get(cs.data, EXPOSE_MODE);
-    const ws = checkFeature('websocket', { gms })[0];
-    if (ws && typeof mode === 'string' && mode !== 'none') {
+    if (cometRequired(gms) && !enabled.includes('comet')) {
       emit({
-        rule: 'version-gate',
-        severity: 'warning',
+        rule: 'push-enabled-comet',
         obj: cs,
-        path: ['spec', 'expose', 'mode'],
-        message: `the CometD WebSocket transport needs GMS ${ws.required}+ (spec.gms.version is ${gms}); the ${mode} load balancer will pass WebSocket upgrades, but clients will fall back to long-polling`,
+        path: ['spec', 'push', 'enabled'],
+        message: `spec.push.enabled (pushEnabled) should include comet: from GMS ${COMET_REQUIRED_FROM} the option requires the default value comet even when push notifications are not used${enabled.length === 0 ? ', and an empty pushEnabled disables the push service' : ''}`,
       });
     }
   }
+
+  const mode = get(cs.data, EXPOSE_MODE);
+  const ws = checkFeature('websocket', { gms })[0];
+  if (ws && typeof mode === 'string' && mode !== 'none') {
+    emit({
+      rule: 'version-gate',
+      severity: 'warning',
+      obj: cs,
+      path: ['spec', 'expose', 'mode'],
+      message: `the CometD WebSocket transport needs GMS ${ws.required}+ (spec.gms.version is ${gms}); the ${mode} load balancer will pass WebSocket upgrades, but clients will fall back to long-polling`,
+    });
+  }
+  return fcmGate && !(enabled ?? []).includes('fcm') ? fcmGate : undefined;
+}
+
+/** FCM PushProviders of a ChatService whose GMS is too old for FCM (see checkChatServiceVersions). */
+export function checkFcmProviders(
+  cs: ObjectRef,
+  facts: ChatServiceFacts,
+  fcmGate: FeatureGateProblem,
+  providers: ProviderIndex,
+  emit: Emit,
+): void {
+  facts.providers.forEach((name, i) => {
+    const pp = findProviderFor(providers, cs, name);
+    if (pp && pp.type === 'fcm') {
+      emit({
+        rule: 'version-gate',
+        obj: cs,
+        path: ['spec', 'push', 'providers', i],
+        message: `PushProvider ${name} is an FCM provider; FCM push notifications need GMS ${fcmGate.required}+, but spec.gms.version is ${facts.gmsVersion}`,
+      });
+    }
+  });
 }

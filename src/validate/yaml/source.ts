@@ -71,7 +71,10 @@ export class YamlSource {
   readonly diagnostics: Diagnostic[] = [];
   /** Every document, empty or not (what the summary counts). */
   documentCount = 0;
+  /** The non-empty documents (empty after release()). */
   readonly documents: YamlDocument[] = [];
+  /** How many non-empty documents the file has (documents.length before release()). */
+  private nonEmpty = 0;
 
   /** Whether the documents came from the js-yaml fast path. */
   fast = false;
@@ -105,7 +108,18 @@ export class YamlSource {
       if (d === null || d === undefined) continue;
       this.documents.push({ index: i++, data: d });
     }
+    this.nonEmpty = i;
     return true;
+  }
+
+  /**
+   * Drop the documents' data and the position index built so far: the caller has what it
+   * needs of them. locate() still works (it reads the text again when asked).
+   */
+  release(): void {
+    this.documents.length = 0;
+    this.events = undefined;
+    this.lineStarts = undefined;
   }
 
   private ensureFull(): FullParse | undefined {
@@ -199,6 +213,7 @@ export class YamlSource {
       }
       this.documents.push({ index, data: ok ? data : undefined });
     }
+    this.nonEmpty = i;
   }
 
   private pushYamlError(
@@ -272,7 +287,7 @@ export class YamlSource {
       } catch {
         return undefined; // cannot happen for a text loadAll accepted; fall back to `yaml`
       }
-      if (this.events.length !== this.documents.length) return undefined;
+      if (this.events.length !== this.nonEmpty) return undefined;
     }
     return this.events;
   }
