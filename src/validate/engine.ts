@@ -212,9 +212,10 @@ class ValidationRun {
           const locate: Locator = (path, at) => src.locate(index, path, at);
           collect(this.collector, doc.data, r.file, locate, 0, r.schemaOk[i]);
         }
-        // The rules have what they need of these documents (rules/index.ts); positions are
-        // found again from the text if a cross-object rule reports something later.
-        if (this.opts.keepObjects === false) src.release();
+        // The rules have what they need of these documents (rules/index.ts; the model keeps
+        // them for render when asked): positions are found again from the text if a
+        // cross-object rule reports something later.
+        src.release();
         return;
       }
     }

@@ -46,9 +46,16 @@ function isNullScalar(text: string, e: ScalarEvent): boolean {
   return v === '' || v === '~' || v === 'null' || v === 'Null' || v === 'NULL';
 }
 
-/** The documents of a text as position trees; null documents are left out, as the data does. */
-export function eventDocuments(text: string, maxDepth: number): EventNode[] {
-  const events: Event[] = parseEvents(text, { maxDepth });
+/**
+ * The documents of a text as position trees; null documents are left out, as the data does.
+ * `events`: the text's events when the caller still has them (source.ts parsed them for the
+ * data), else they are parsed again.
+ */
+export function eventDocuments(
+  text: string,
+  maxDepth: number,
+  events: readonly Event[] = parseEvents(text, { maxDepth }),
+): EventNode[] {
   const docs: EventNode[] = [];
   let i = 0;
   const node = (): EventNode => {

@@ -13,13 +13,14 @@
  *
  * Never throws: every failure becomes a diagnostic.
  */
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { CORE_SCHEMA, loadAll, parseEvents, type Event } from 'js-yaml';
 import { createRequire } from 'node:module';
 import type * as YamlApi from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
 import type { Path, Position } from './path.js';
 import { segmentMatches } from './path.js';
+import { constructDocuments, NULL_KEY, UNSUPPORTED } from './construct.js';
 import { eventDocuments, locateOffset } from './events.js';
 
 /**
@@ -93,15 +94,27 @@ export class YamlSource {
   private fastParse(): boolean {
     // Directives (%YAML 1.1, %TAG) change how scalars resolve: leave them to the authority.
     if (FAST_PATH_UNSAFE.test(this.text)) return false;
-    let docs: unknown[];
+    let events: Event[];
     try {
-      docs = loadAll(this.text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: MAX_DEPTH });
+      events = parseEvents(this.text, { maxDepth: MAX_DEPTH });
     } catch {
       return false;
     }
-    // A null key (`null: x`, `? `, `&a : x`) becomes "null" in js-yaml but "" in `yaml`; a
-    // key "null" is rare enough to leave every such file to the authority.
-    if (docs.some(hasNullKey)) return false;
+    // Plain documents are built from the events directly (construct.ts); anything else by
+    // js-yaml's constructor, which also refuses aliases (maxAliases: 0) and duplicate keys.
+    let docs = constructDocuments(this.text, events);
+    if (docs === NULL_KEY) return false;
+    if (docs === UNSUPPORTED) {
+      try {
+        docs = loadAll(this.text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: MAX_DEPTH });
+      } catch {
+        return false;
+      }
+      // A null key (`null: x`, `? `, `&a : x`) becomes "null" in js-yaml but "" in `yaml`; a
+      // key "null" is rare enough to leave every such file to the authority.
+      if (docs.some(hasNullKey)) return false;
+    }
+    this.parsedEvents = events;
     this.documentCount = docs.length;
     let i = 0;
     for (const d of docs) {
@@ -118,6 +131,7 @@ export class YamlSource {
    */
   release(): void {
     this.documents.length = 0;
+    this.parsedEvents = undefined;
     this.events = undefined;
     this.lineStarts = undefined;
   }
@@ -276,6 +290,8 @@ export class YamlSource {
     return this.pos(range?.[0] ?? 0);
   }
 
+  /** The fast path's events, until release(): positions are built from them when asked. */
+  private parsedEvents: Event[] | undefined;
   private events: ReturnType<typeof eventDocuments> | undefined;
   private lineStarts: number[] | undefined;
 
@@ -283,7 +299,8 @@ export class YamlSource {
   private eventDocs(): ReturnType<typeof eventDocuments> | undefined {
     if (!this.events) {
       try {
-        this.events = eventDocuments(this.text, MAX_DEPTH);
+        this.events = eventDocuments(this.text, MAX_DEPTH, this.parsedEvents);
+        this.parsedEvents = undefined;
       } catch {
         return undefined; // cannot happen for a text loadAll accepted; fall back to `yaml`
       }

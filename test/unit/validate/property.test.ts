@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeText } from '../../../src/validate/input/decode.js';
 import { validateIniText, validateObjects, validateTexts } from '../../../src/validate/index.js';
 import { YamlSource } from '../../../src/validate/yaml/source.js';
+import { constructDocuments, NULL_KEY, UNSUPPORTED } from '../../../src/validate/yaml/construct.js';
+import { CORE_SCHEMA, loadAll, parseEvents } from 'js-yaml';
 import { chatService } from './helpers.js';
 
 /** YAML-ish text: fragments that exercise the parser's corners, glued at random. */
@@ -141,6 +143,169 @@ describe('fast path agrees with the authority', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('documents built from js-yaml events equal js-yaml loadAll', () => {
+  /** What the fast path does with a text: the constructor's documents or its refusal. */
+  function both(text: string): { ours: unknown; theirs: unknown } | undefined {
+    let events;
+    try {
+      events = parseEvents(text, { maxDepth: 100 });
+    } catch {
+      return undefined; // loadAll fails the same way: the authority reads it
+    }
+    const ours = constructDocuments(text, events);
+    let theirs: unknown;
+    try {
+      theirs = loadAll(text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: 100 });
+    } catch {
+      theirs = 'refused';
+    }
+    return { ours, theirs };
+  }
+
+  it('on YAML-like text: equal documents, or a refusal that leaves the text to js-yaml', () => {
+    let built = 0;
+    fc.assert(
+      fc.property(yamlish, (text) => {
+        const r = both(text);
+        if (!r) return;
+        if (r.ours === UNSUPPORTED) return;
+        if (r.ours === NULL_KEY) {
+          // The authority reads the text; js-yaml either refuses it or reads a "null" key.
+          if (r.theirs !== 'refused') expect(JSON.stringify(r.theirs)).toContain('"null"');
+          return;
+        }
+        built++;
+        expect(r.ours).toStrictEqual(r.theirs);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(built).toBeGreaterThan(1000);
+  });
+
+  it('on plain scalars and keys as written (core schema resolution)', () => {
+    const plain = fc.constantFrom(
+      'True',
+      'false',
+      'FALSE',
+      'yes',
+      'on',
+      'NULL',
+      'Null',
+      '~',
+      '',
+      '0',
+      '-0',
+      '+12',
+      '012',
+      '0x1F',
+      '0o17',
+      '0b101',
+      '1_000',
+      '1e3',
+      '1.5E-3',
+      '.5',
+      '5.',
+      '.inf',
+      '-.Inf',
+      '.NaN',
+      '8.5.219.03',
+      '2024-01-01',
+      'x y',
+      'a#b',
+      'http://x:80/p',
+      '"q"',
+      "'s'",
+      '[1, 2]',
+      '{a: 1}',
+    );
+    let built = 0;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(plain, plain), { selector: ([k]) => k, maxLength: 6 }),
+        fc.boolean(),
+        (pairs, flow) => {
+          const text = flow
+            ? `{${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')}}\n`
+            : pairs.map(([k, v]) => `${k}: ${v}\n`).join('') +
+              `list: [${pairs.map(([, v]) => v).join(', ')}]\n`;
+          const r = both(text);
+          if (!r || r.ours === UNSUPPORTED || r.ours === NULL_KEY) return;
+          built++;
+          expect(r.ours, text).toStrictEqual(r.theirs);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(built).toBeGreaterThan(500);
+  });
+
+  it('on generated documents in every scalar and collection style', async () => {
+    const { stringify } = await import('yaml');
+    const scalar = fc.oneof(
+      fc.string({ maxLength: 10 }),
+      fc.integer(),
+      fc.double({ noNaN: false }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom(
+        '0x1F',
+        '0o17',
+        '+12',
+        '1e3',
+        '.inf',
+        '-.Inf',
+        '.NaN',
+        'True',
+        'NULL',
+        '~',
+        '',
+        ' x ',
+        'a: b',
+        '- x',
+        '#c',
+        'line1\nline2\n',
+      ),
+    );
+    const key = fc.oneof(
+      fc.string({ maxLength: 6 }),
+      fc.constantFrom('1', 'true', '0x10', '1.0', '~', 'null', '__proto__', 'a b', 'k:v'),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        scalar,
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(key, tie('node'), { maxKeys: 4 }),
+      ),
+    })).node;
+    let built = 0;
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED'),
+        (docs, flow, scalarStyle) => {
+          const text = docs
+            .map((d) =>
+              stringify(d, {
+                collectionStyle: flow ? 'flow' : 'block',
+                defaultStringType: scalarStyle as 'PLAIN',
+                defaultKeyType: 'PLAIN',
+              }),
+            )
+            .join('---\n');
+          const r = both(text);
+          if (!r || r.ours === UNSUPPORTED || r.ours === NULL_KEY) return;
+          built++;
+          expect(r.ours, text).toStrictEqual(r.theirs);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    expect(built).toBeGreaterThan(500);
   });
 });
 
