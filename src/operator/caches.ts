@@ -10,6 +10,7 @@ import { LABEL_CHAT_SERVICE, MANAGED_SELECTOR } from '../manifests/index.js';
 import type { Clock } from './runtime/clock.js';
 import type { EventHandler, InformerObserver } from './runtime/informer.js';
 import { Informer, stripManagedFields } from './runtime/informer.js';
+import { StringInterner } from './runtime/intern.js';
 import type { KubeClient } from './runtime/kube/client.js';
 import type { ResourceType } from './runtime/kube/resources.js';
 import { RESOURCES } from './runtime/kube/resources.js';
@@ -91,9 +92,10 @@ const NON_CREDENTIAL_SECRET_TYPES = new Set([
 
 function stripSecret<T extends KubeObject>(s: T): T {
   stripManagedFields(s);
-  if (NON_CREDENTIAL_SECRET_TYPES.has(String((s as { type?: unknown }).type)))
-    delete (s as { data?: unknown }).data;
-  return s;
+  if (!NON_CREDENTIAL_SECRET_TYPES.has(String((s as { type?: unknown }).type))) return s;
+  // A copy without `data` rather than `delete` (which leaves a larger hash-table object).
+  const { data: _data, ...rest } = s as T & { data?: unknown };
+  return rest as T;
 }
 
 export interface CacheOptions {
@@ -124,12 +126,18 @@ export class Caches {
   readonly httpRoutes: MultiInformer<KubeObject> | undefined;
   private readonly all: MultiInformer<KubeObject>[];
 
+  /** Shared string copies for every cache but Secrets (runtime/intern.ts). */
+  readonly interner = new StringInterner();
+
   constructor(private readonly opts: CacheOptions) {
+    // Objects are cached without managedFields, with their strings shared across the caches.
+    // Secrets are not interned: credential values should not outlive their Secret in a table.
+    const shared = <T extends KubeObject>(o: T): T => this.interner.object(stripManagedFields(o));
     const make = <T extends KubeObject>(
       type: ResourceType,
       labelSelector?: string,
       resync = true,
-      transform?: (o: T) => T,
+      transform: (o: T) => T = shared,
     ) =>
       new MultiInformer<T>(
         (opts.namespaces.length > 0 ? opts.namespaces : ['']).map(
@@ -144,7 +152,7 @@ export class Caches {
               observer: opts.observer,
               clock: opts.clock,
               stallTimeoutMs: opts.stallTimeoutMs,
-              ...(transform ? { transform } : {}),
+              transform,
             }),
         ),
       );
