@@ -72,21 +72,19 @@ export async function validatePaths(
   const run = new ValidationRun(opts);
   run.ioErrors.push(...errors);
 
-  // Which checker claims each file, decided once (claims() can be a few regular expressions).
-  const checkerOf = new Map<InputFile, FileChecker>();
-  if (checkers.length > 0) {
-    for (const f of files) {
-      const c = checkers.find((x) => x.claims(f.file));
-      if (c) checkerOf.set(f, c);
-    }
-  }
-
   for (const input of files) {
-    const shown = input.stdin ? (opts.stdinFilename ?? '-') : input.file;
-    const read: ReadResult = input.stdin
-      ? await readStdin(maxFileSize, opts.stdin)
-      : readInputFile(input.fsPath!, maxFileSize);
-    await run.addRead(shown, read, input, checkerOf.get(input));
+    // Which checker claims the file (stdin: by its shown name, when its own name is not).
+    const checker = checkers.length > 0 ? checkers.find((x) => x.claims(input.file)) : undefined;
+    if (input.stdin) {
+      const shown = opts.stdinFilename ?? '-';
+      const read = await readStdin(maxFileSize, opts.stdin);
+      await run.addRead(shown, read, input, checker ?? run.checkerFor(shown));
+      continue;
+    }
+    const read = readInputFile(input.fsPath!, maxFileSize);
+    // Checkers may be asynchronous; the rest is read synchronously, file after file.
+    if (checker) await run.addRead(input.file, read, input, checker);
+    else run.adoptRead(input.file, read, input);
   }
   return run.finish();
 }
@@ -114,8 +112,13 @@ class ValidationRun {
   private readonly texts = new Map<string, string>();
   private readonly order = new Map<string, number>();
   private documents = 0;
+  private readonly taskOptions: { maxFileSize: number; gmsVersion?: string };
 
   constructor(private readonly opts: EngineOptions) {
+    this.taskOptions = {
+      maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      gmsVersion: opts.gmsVersion,
+    };
     this.rules = new RuleRun({
       schema: apiSchemaValidator(),
       missingProvider: opts.missingProvider,
@@ -138,12 +141,17 @@ class ValidationRun {
     input: Pick<InputFile, 'explicit' | 'stdin'>,
     checker = input.stdin ? this.checkerFor(shown) : undefined,
   ): Promise<void> {
-    const task = { file: shown, explicit: input.explicit, stdin: input.stdin };
     if (read.kind === 'ok' && checker) {
       const decoded = decodeText(shown, read.bytes);
       if (decoded.ok) return this.addText(shown, decoded.text, input, checker);
     }
-    this.adopt(analyzeRead(task, read, this.taskOptions()));
+    this.adoptRead(shown, read, input);
+  }
+
+  /** A file no checker claims: read, parsed and checked at once. */
+  adoptRead(shown: string, read: ReadResult, input: Pick<InputFile, 'explicit' | 'stdin'>): void {
+    const task = { file: shown, explicit: input.explicit, stdin: input.stdin };
+    this.adopt(analyzeRead(task, read, this.taskOptions));
   }
 
   async addText(
@@ -157,7 +165,7 @@ class ValidationRun {
         analyzeText(
           { file: shown, explicit: input.explicit, stdin: input.stdin },
           text,
-          this.taskOptions(),
+          this.taskOptions,
         ),
       );
       return;
@@ -221,15 +229,8 @@ class ValidationRun {
     }
   }
 
-  private checkerFor(file: string): FileChecker | undefined {
+  checkerFor(file: string): FileChecker | undefined {
     return (this.opts.checkers ?? []).find((c) => c.claims(file));
-  }
-
-  private taskOptions() {
-    return {
-      maxFileSize: this.opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      gmsVersion: this.opts.gmsVersion,
-    };
   }
 
   private count(shown: string, text?: string): void {

@@ -13,15 +13,22 @@ import { looksLikeCredential } from './option-check.js';
 
 const SECRET_REF_KEY = /SecretRef$|^secretRef$|^secretName$/;
 
-/** SECRET_REF_KEY by key name, memoised: the same few dozen keys recur in every object. */
-const secretRefKeys = new Map<string, boolean>();
-function isSecretRefKey(key: string): boolean {
-  let r = secretRefKeys.get(key);
-  if (r === undefined) {
-    r = SECRET_REF_KEY.test(key);
-    if (secretRefKeys.size < 10_000) secretRefKeys.set(key, r);
+/** What a key is, by name, memoised: the same few dozen keys recur in every object. */
+const NORMAL = 0;
+const SECRET_REF = 1;
+const CREDENTIAL_LIKE = 2;
+const keyKinds = new Map<string, number>();
+function keyKind(key: string): number {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    kind = SECRET_REF_KEY.test(key)
+      ? SECRET_REF
+      : looksLikeCredential(key)
+        ? CREDENTIAL_LIKE
+        : NORMAL;
+    if (keyKinds.size < 10_000) keyKinds.set(key, kind);
   }
-  return r;
+  return kind;
 }
 
 /** Walks with one mutable path (a copy is made only for a finding): thousands of objects. */
@@ -45,21 +52,24 @@ function walk(obj: ManifestObject, value: unknown, path: (string | number)[], em
   if (path.length === 3 && path[0] === 'spec' && path[1] === 'gms' && path[2] === 'options') return;
   if (path.length === 2 && path[0] === 'spec' && path[1] === 'sections') return;
   for (const key in value as Record<string, unknown>) {
-    if (isSecretRefKey(key)) continue;
+    const kind = keyKind(key);
+    if (kind === SECRET_REF) continue;
     const v = (value as Record<string, unknown>)[key];
-    path.push(key);
-    if ((typeof v === 'string' || typeof v === 'number') && looksLikeCredential(key)) {
-      const p: Path = [...path];
-      emit({
-        rule: 'inline-credential',
-        obj,
-        path: p,
-        at: 'key',
-        message: `${p.join('.')} holds a credential inline; put it in a Secret and reference it (${hint(obj, key)})`,
-      });
-    } else {
-      walk(obj, v, path, emit);
+    if (v === null || typeof v !== 'object') {
+      if (kind === CREDENTIAL_LIKE && (typeof v === 'string' || typeof v === 'number')) {
+        const p: Path = [...path, key];
+        emit({
+          rule: 'inline-credential',
+          obj,
+          path: p,
+          at: 'key',
+          message: `${p.join('.')} holds a credential inline; put it in a Secret and reference it (${hint(obj, key)})`,
+        });
+      }
+      continue;
     }
+    path.push(key);
+    walk(obj, v, path, emit);
     path.pop();
   }
 }

@@ -102,6 +102,8 @@ interface ChatServiceSummary extends ProviderUser {
 interface PushProviderSummary extends ProviderSummary {
   options: Record<string, unknown> | undefined;
   secretRefs: SecretRefField[] | undefined;
+  /** The ChatServices that use it, in input order (filled in by finish()). */
+  users: ChatServiceSummary[] | undefined;
 }
 
 /** The reference a summary keeps: the object without its data. */
@@ -195,6 +197,7 @@ export class RuleRun {
           type: providerType(o),
           options: pushProviderOptions(o),
           secretRefs: secretRefFields(o),
+          users: undefined,
         });
         return;
       }
@@ -221,29 +224,30 @@ export class RuleRun {
     const emit = this.emitters;
     const providers = indexProviders(this.pushProviders);
     const secrets = this.secrets;
-    const usersOf = new Map<PushProviderSummary, ChatServiceSummary[]>();
     for (const cs of this.chatServices) {
       if (cs.fcmGate)
         checkFcmProviders(cs.ref, cs.facts, cs.fcmGate, providers, emit[CS_VERSIONS]!);
       checkProviderReferences(cs.ref, cs.facts, providers, emit[REFERENCES]!, this.opts);
       if (secrets.length > 0 && cs.secretRefs)
         checkSecretReferences(cs.ref, cs.secretRefs, secrets, emit[REFERENCES]!);
+      // Who uses which PushProvider (its options are gated by their versions).
       const names = providersUsed(cs.facts);
+      const ns = cs.ref.namespace;
       for (let j = 0; j < names.length; j++) {
         const candidates = providers.get(names[j]!);
         if (!candidates) continue;
-        for (const p of candidates) {
+        for (let k = 0; k < candidates.length; k++) {
+          const p = candidates[k]!;
           const pns = p.ref.namespace;
-          if (pns !== undefined && cs.ref.namespace !== undefined && pns !== cs.ref.namespace)
-            continue;
-          const users = usersOf.get(p);
-          if (users) users.push(cs);
-          else usersOf.set(p, [cs]);
+          if (pns !== undefined && ns !== undefined && pns !== ns) continue;
+          if (p.users) p.users.push(cs);
+          else p.users = [cs];
         }
       }
     }
     for (const pp of this.pushProviders) {
-      checkPushProviderOptions(pp.ref, pp.options, usersOf.get(pp) ?? [], emit[PP_OPTIONS]!);
+      if (pp.options)
+        checkPushProviderOptions(pp.ref, pp.options, pp.users ?? [], emit[PP_OPTIONS]!);
       if (secrets.length > 0 && pp.secretRefs)
         checkSecretReferences(pp.ref, pp.secretRefs, secrets, emit[REFERENCES]!);
     }

@@ -90,6 +90,18 @@ export interface ProviderUser {
   gmsVersion: string | undefined;
 }
 
+/** A user's GMS version; the text naming where it comes from is made only for a message. */
+class UserVersion implements VersionContext {
+  constructor(
+    readonly version: string,
+    private readonly user: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>,
+  ) {}
+
+  get source(): string {
+    return `the spec.gms.version of ${describeObject(this.user)}`;
+  }
+}
+
 /**
  * A PushProvider's spec.options (`options`, read while its document was there), gated by the
  * versions of the ChatServices that use it (`users`, in input order): known only once every
@@ -103,10 +115,10 @@ export function checkPushProviderOptions(
 ): void {
   if (options === undefined) return;
   const versions: VersionContext[] = [];
-  for (const cs of users) {
+  for (let i = 0; i < users.length; i++) {
+    const cs = users[i]!;
     const v = cs.gmsVersion;
-    if (v && !versions.some((x) => x.version === v))
-      versions.push({ version: v, source: `the spec.gms.version of ${describeObject(cs.ref)}` });
+    if (v && !versions.some((x) => x.version === v)) versions.push(new UserVersion(v, cs.ref));
   }
   checkMapValue(
     pp,

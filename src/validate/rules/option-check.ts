@@ -112,25 +112,47 @@ function whereText(site: OptionSite, sections: readonly SectionPattern[]): strin
 }
 
 /**
- * Entries found clean, by everything that decides it (the section's pattern, not its name):
- * the same options with the same values recur in every manifest of a repository.
+ * What an entry's key decides, memoised for keys that are fine where they are written (the
+ * same options recur in every manifest of a repository): the option, and the values already
+ * found clean with it. By everything that decides it: the site's flags, the section's pattern
+ * (not its name: manifests make a site per object, named after it), the versions gated by and
+ * the key; nested maps on the strings themselves, so no key string is built per entry.
  */
-const cleanEntries = new Set<string>();
+interface KeyVerdict {
+  option: OptionSpec | undefined;
+  cleanValues: Set<string | number | boolean>;
+}
 
-/**
- * The memo key of an entry. Built from the site's fields on every call rather than cached per
- * site object: manifests make a new site for every ChatService and PushProvider (their
- * sections are named after them), and a WeakMap entry per site cost more than the key.
- */
-function cleanKey(site: OptionSite, key: string, value: unknown): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-    return undefined;
+type VerdictsByKey = Map<string, KeyVerdict>;
+const verdicts = [
+  new Map<string, Map<string, VerdictsByKey>>(),
+  new Map<string, Map<string, VerdictsByKey>>(),
+  new Map<string, Map<string, VerdictsByKey>>(),
+  new Map<string, Map<string, VerdictsByKey>>(),
+];
+/** Bounds: a long-running operator validates many objects over its lifetime. */
+let verdictCount = 0;
+let cleanValueCount = 0;
+const MAX_VERDICTS = 10_000;
+const MAX_CLEAN_VALUES = 50_000;
+
+function versionsKey(site: OptionSite): string {
+  const v = site.versions;
+  return v.length === 0 ? '' : v.length === 1 ? v[0]!.version : v.map((x) => x.version).join(',');
+}
+
+/** The memo of a site's keys, or undefined for a section without a pattern. */
+function verdictsFor(site: OptionSite): VerdictsByKey | undefined {
   const pattern = sectionPatternOf(site.section);
   if (pattern === undefined) return undefined;
-  const v = site.versions;
-  const versions =
-    v.length === 0 ? '' : v.length === 1 ? v[0]!.version : v.map((x) => x.version).join(',');
-  return `${pattern}\0${versions}\0${site.credentialsAllowed}\0${site.checkValueSafety !== false}\0${key}\0${typeof value}\0${String(value)}`;
+  const byPattern =
+    verdicts[(site.credentialsAllowed ? 2 : 0) + (site.checkValueSafety === false ? 1 : 0)]!;
+  let byVersions = byPattern.get(pattern);
+  if (!byVersions) byPattern.set(pattern, (byVersions = new Map()));
+  const versions = versionsKey(site);
+  let byKey = byVersions.get(versions);
+  if (!byKey) byVersions.set(versions, (byKey = new Map()));
+  return byKey;
 }
 
 /**
@@ -156,25 +178,50 @@ function optionVersionGates(
 
 /** Everything wrong with one entry; empty when it is fine. */
 export function checkOptionEntry(site: OptionSite, key: string, value: unknown): OptionProblem[] {
-  const memo = cleanKey(site, key, value);
-  if (memo !== undefined && cleanEntries.has(memo)) return [];
-  const problems = checkOptionEntryUncached(site, key, value);
-  if (memo !== undefined && problems.length === 0 && cleanEntries.size < 50_000)
-    cleanEntries.add(memo);
+  const problems: OptionProblem[] = [];
+  const memo = verdictsFor(site);
+  let known = memo?.get(key);
+  if (!known) {
+    const option = checkKey(site, key, problems);
+    if (option === STOP) return problems;
+    if (!memo || problems.length > 0 || verdictCount >= MAX_VERDICTS) {
+      checkValue(site, key, value, option, problems);
+      return problems;
+    }
+    verdictCount++;
+    memo.set(key, (known = { option, cleanValues: new Set() }));
+  }
+  // The key is fine here: only the value is left to check.
+  const scalar =
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  if (scalar && known.cleanValues.has(value)) return problems;
+  checkValue(site, key, value, known.option, problems);
+  if (scalar && problems.length === 0 && cleanValueCount < MAX_CLEAN_VALUES) {
+    cleanValueCount++;
+    known.cleanValues.add(value);
+  }
   return problems;
 }
 
-function checkOptionEntryUncached(site: OptionSite, key: string, value: unknown): OptionProblem[] {
-  const problems: OptionProblem[] = [];
+const STOP = Symbol('stop');
+
+/**
+ * What the key alone says (problems pushed): STOP when the value is not to be looked at, else
+ * the catalog option (undefined for an unknown one).
+ */
+function checkKey(
+  site: OptionSite,
+  key: string,
+  problems: OptionProblem[],
+): OptionSpec | undefined | typeof STOP {
   const keyProblem = iniKeyProblem(key);
   if (keyProblem) {
-    return [
-      {
-        rule: 'injection',
-        at: 'key',
-        message: `option key "${printable(key)}" cannot be written to [${site.section}]: ${keyProblem}`,
-      },
-    ];
+    problems.push({
+      rule: 'injection',
+      at: 'key',
+      message: `option key "${printable(key)}" cannot be written to [${site.section}]: ${keyProblem}`,
+    });
+    return STOP;
   }
 
   const placement = cachedPlacement(site.section, key);
@@ -190,31 +237,29 @@ function checkOptionEntryUncached(site: OptionSite, key: string, value: unknown)
       at: 'key',
       message: `${key} is a credential and must not be written inline; ${credentialHint(key)}`,
     });
-    return problems;
+    return STOP;
   }
 
-  let option: OptionSpec | undefined;
   switch (placement.status) {
     case 'ok':
-      option = placement.option;
-      break;
+      return placement.option;
     case 'forbidden':
       problems.push({
         rule: 'option-placement',
         at: 'key',
         message: `${key} cannot be set in [${site.section}]: ${placement.reason}${/spec\./.test(placement.reason) ? '' : whereText(site, placement.option.sections)}`,
       });
-      break;
+      return undefined;
     case 'misplaced':
       problems.push({
         rule: 'option-placement',
         at: 'key',
         message: `${key} belongs in ${sectionsText(placement.sections)}, not [${site.section}]${whereText(site, placement.sections)}`,
       });
-      break;
+      return undefined;
     case 'unknown-section':
       // Reported once for the whole section by the INI rules.
-      break;
+      return undefined;
     case 'unknown': {
       const s = placement.suggestion;
       const hint = s
@@ -225,38 +270,46 @@ function checkOptionEntryUncached(site: OptionSite, key: string, value: unknown)
         at: 'key',
         message: `unknown option ${key} in [${site.section}]${hint} (it is passed through to GMS and treated as restart-required)`,
       });
-      break;
+      return undefined;
     }
   }
+}
 
+/** What the value says, given the key's option (undefined: unknown, only its safety). */
+function checkValue(
+  site: OptionSite,
+  key: string,
+  value: unknown,
+  option: OptionSpec | undefined,
+  problems: OptionProblem[],
+): void {
   if (value === null || typeof value === 'object') {
     problems.push({
       rule: 'option-type',
       at: 'value',
       message: `${key} must be a string, number or boolean, not ${TYPE_OF(value)}${value === null ? " (write '' for an empty value, or remove the key)" : ''}`,
     });
-    return problems;
+    return;
   }
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-    return problems;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
 
   const text = optionValueString(value);
   const valueProblem = site.checkValueSafety === false ? undefined : iniValueProblem(text);
   if (valueProblem) {
     problems.push({ rule: 'injection', at: 'value', message: `${key}: ${valueProblem}` });
-    return problems;
+    return;
   }
-  if (!option) return problems;
+  if (!option) return;
 
   const typeProblem = checkType(option, text);
   if (typeProblem) {
     problems.push({ rule: 'option-type', at: 'value', message: `${key}: ${typeProblem}` });
-    return problems;
+    return;
   }
   const valueMessage = checkOptionValue(option, value);
   if (valueMessage) {
     problems.push({ rule: 'option-value', at: 'value', message: `${key}: ${valueMessage}` });
-    return problems;
+    return;
   }
   for (const v of site.versions) {
     for (const gate of optionVersionGates(option, value, v.version)) {
@@ -267,7 +320,6 @@ function checkOptionEntryUncached(site: OptionSite, key: string, value: unknown)
       });
     }
   }
-  return problems;
 }
 
 function checkType(option: OptionSpec, text: string): string | undefined {

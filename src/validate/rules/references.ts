@@ -137,30 +137,28 @@ export function checkProviderReferences(
   const missingSeverity = opts.missingProvider ?? 'error';
   const list = facts.providers;
   const enabled = facts.enabled;
-  const seen = new Set<string>();
-  list.forEach((name, i) => {
-    const path = ['spec', 'push', 'providers', i];
-    if (seen.has(name)) {
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i]!;
+    if (list.indexOf(name) < i) {
       emit({
         rule: 'reference',
         severity: 'warning',
         obj: cs,
-        path,
+        path: ['spec', 'push', 'providers', i],
         message: `PushProvider ${name} is listed twice in spec.push.providers`,
       });
-      return;
+      continue;
     }
-    seen.add(name);
     const pp = findProviderFor(providers, cs, name);
     if (!pp) {
       emit({
         rule: 'reference',
         severity: missingSeverity,
         obj: cs,
-        path,
+        path: ['spec', 'push', 'providers', i],
         message: `spec.push.providers names PushProvider ${name}, which is not defined in the given files${cs.namespace ? ` (namespace ${cs.namespace})` : ''}`,
       });
-      return;
+      continue;
     }
     const type = pp.type;
     const needs = type ? PUSH_TYPE_OF[type] : undefined;
@@ -169,21 +167,20 @@ export function checkProviderReferences(
         rule: 'reference',
         severity: 'warning',
         obj: cs,
-        path,
+        path: ['spec', 'push', 'providers', i],
         message: `PushProvider ${name} is a ${type} provider, but spec.push.enabled does not include ${needs}: GMS will not send its notifications`,
       });
     }
-  });
+  }
 
   const d = facts.defaultProvider;
   if (d !== undefined) {
-    const path = ['spec', 'push', 'defaultProvider'];
     if (!findProviderFor(providers, cs, d)) {
       emit({
         rule: 'reference',
         severity: missingSeverity,
         obj: cs,
-        path,
+        path: ['spec', 'push', 'defaultProvider'],
         message: `spec.push.defaultProvider names PushProvider ${d}, which is not defined in the given files${cs.namespace ? ` (namespace ${cs.namespace})` : ''}`,
       });
     } else if (!list.includes(d)) {
@@ -191,7 +188,7 @@ export function checkProviderReferences(
         rule: 'reference',
         severity: 'warning',
         obj: cs,
-        path,
+        path: ['spec', 'push', 'defaultProvider'],
         message: `spec.push.defaultProvider ${d} is not in spec.push.providers; add it there so clients can also select it by name`,
       });
     }

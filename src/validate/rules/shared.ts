@@ -92,13 +92,27 @@ export interface ChatServiceFacts {
   enabled: string[] | undefined;
 }
 
+/** `v[key]` when v is an object (what get() does for one step). */
+function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+function wellFormedVersion(v: unknown): string | undefined {
+  return typeof v === 'string' && isWellFormedVersion(v) ? v : undefined;
+}
+
 export function chatServiceFacts(cs: ManifestObject): ChatServiceFacts {
+  // The same reads as chatServiceVersion, providerList ..., with spec and spec.push read once.
+  const spec = field(cs.data, 'spec');
+  const push = field(spec, 'push');
+  const providers = field(push, 'providers');
+  const enabled = field(push, 'enabled');
   return {
-    gmsVersion: chatServiceVersion(cs),
-    chatServerVersion: chatServerVersion(cs),
-    providers: providerList(cs),
-    defaultProvider: defaultProvider(cs),
-    enabled: pushEnabled(cs),
+    gmsVersion: wellFormedVersion(field(field(spec, 'gms'), 'version')),
+    chatServerVersion: wellFormedVersion(field(field(spec, 'chatServer'), 'version')),
+    providers: Array.isArray(providers) ? strings(providers) : [],
+    defaultProvider: str(field(push, 'defaultProvider')),
+    enabled: Array.isArray(enabled) ? strings(enabled) : undefined,
   };
 }
 
@@ -138,12 +152,13 @@ export function findProviderFor<P extends ProviderSummary>(
   cs: Pick<ObjectRef, 'namespace'>,
   name: string,
 ): P | undefined {
-  return index
-    .get(name)
-    ?.find(
-      (p) =>
-        p.ref.namespace === undefined ||
-        cs.namespace === undefined ||
-        p.ref.namespace === cs.namespace,
-    );
+  const candidates = index.get(name);
+  if (!candidates) return undefined;
+  const ns = cs.namespace;
+  for (let i = 0; i < candidates.length; i++) {
+    const p = candidates[i]!;
+    const pns = p.ref.namespace;
+    if (pns === undefined || ns === undefined || pns === ns) return p;
+  }
+  return undefined;
 }

@@ -10,7 +10,7 @@
  *   the source sentence is cut off and its own customhttp sample omits comet, so a warning.
  */
 import {
-  checkFeature as checkFeatureUncached,
+  checkFeature,
   checkOptionVersion,
   findOption,
   isAtLeast,
@@ -23,45 +23,54 @@ import { findProviderFor, type ChatServiceFacts, type ProviderIndex } from './sh
 const COMET_REQUIRED_FROM = '8.5.103.10';
 const EXPOSE_MODE = ['spec', 'expose', 'mode'] as const;
 
-/** Feature gates by (feature, versions): thousands of ChatServices share a handful of versions. */
-const featureCache = new Map<string, FeatureGateProblem[]>();
-function checkFeature(
-  id: string,
-  versions: { gms?: string; chatServer?: string },
-): FeatureGateProblem[] {
-  const key = `${id}\0${versions.gms ?? ''}\0${versions.chatServer ?? ''}`;
-  let hit = featureCache.get(key);
-  if (!hit) {
-    hit = checkFeatureUncached(id, versions);
-    if (featureCache.size < 10_000) featureCache.set(key, hit);
-  }
-  return hit;
+/**
+ * What a pair of versions (spec.gms.version, spec.chatServer.version) decides, worked out once
+ * per pair: thousands of ChatServices share a handful of versions.
+ */
+interface VersionVerdict {
+  cometd: FeatureGateProblem[];
+  /** The FCM gate, when GMS is too old for it (undefined without a GMS version). */
+  fcmGate: FeatureGateProblem | undefined;
+  websocketGate: FeatureGateProblem | undefined;
+  cometRequired: boolean;
+  /** Gates of each pushEnabled member, by member. */
+  memberGates: Map<string, ReturnType<typeof checkOptionVersion>>;
 }
 
-const memberGateCache = new Map<string, ReturnType<typeof checkOptionVersion>>();
+const verdictsByGms = new Map<string, Map<string, VersionVerdict>>();
+let verdictCount = 0;
+
+function versionVerdict(gms: string | undefined, chatServer: string | undefined): VersionVerdict {
+  let byChatServer = verdictsByGms.get(gms ?? '');
+  let verdict = byChatServer?.get(chatServer ?? '');
+  if (verdict) return verdict;
+  verdict = {
+    cometd: checkFeature('cometd', { gms, chatServer }),
+    fcmGate: gms ? checkFeature('fcm', { gms })[0] : undefined,
+    websocketGate: gms ? checkFeature('websocket', { gms })[0] : undefined,
+    cometRequired: gms ? isAtLeast(gms, COMET_REQUIRED_FROM) : false,
+    memberGates: new Map(),
+  };
+  if (verdictCount < 10_000) {
+    verdictCount++;
+    if (!byChatServer) verdictsByGms.set(gms ?? '', (byChatServer = new Map()));
+    byChatServer.set(chatServer ?? '', verdict);
+  }
+  return verdict;
+}
+
 function memberGates(
+  verdict: VersionVerdict,
   option: Parameters<typeof checkOptionVersion>[0],
   member: string,
   gms: string,
 ): ReturnType<typeof checkOptionVersion> {
-  const key = `${option.name}\0${member}\0${gms}`;
-  let hit = memberGateCache.get(key);
+  let hit = verdict.memberGates.get(member);
   if (!hit) {
     hit = checkOptionVersion(option, member, gms);
-    if (memberGateCache.size < 10_000) memberGateCache.set(key, hit);
+    if (verdict.memberGates.size < 1_000) verdict.memberGates.set(member, hit);
   }
   return hit;
-}
-
-/** isAtLeast(gms, COMET_REQUIRED_FROM) by GMS version (a handful of versions, many services). */
-const cometMemo = new Map<string, boolean>();
-function cometRequired(gms: string): boolean {
-  let r = cometMemo.get(gms);
-  if (r === undefined) {
-    r = isAtLeast(gms, COMET_REQUIRED_FROM);
-    if (cometMemo.size < 10_000) cometMemo.set(gms, r);
-  }
-  return r;
 }
 
 /** The catalog's pushEnabled, looked up on first use. */
@@ -78,9 +87,9 @@ export function checkChatServiceVersions(
   emit: Emit,
 ): FeatureGateProblem | undefined {
   const gms = facts.gmsVersion;
-  const chatServer = facts.chatServerVersion;
+  const verdict = versionVerdict(gms, facts.chatServerVersion);
 
-  for (const p of checkFeature('cometd', { gms, chatServer })) {
+  for (const p of verdict.cometd) {
     emit({
       rule: 'chat-server-version',
       obj: cs,
@@ -93,7 +102,7 @@ export function checkChatServiceVersions(
   if (pushEnabledOption === null) pushEnabledOption = findOption('push', 'pushEnabled');
   const option = pushEnabledOption;
   const enabled = facts.enabled;
-  const fcmGate = checkFeature('fcm', { gms })[0];
+  const fcmGate = verdict.fcmGate;
   if (enabled) {
     for (let i = 0; i < enabled.length; i++) {
       const member = enabled[i]!;
@@ -107,7 +116,7 @@ export function checkChatServiceVersions(
         continue;
       }
       if (!option) continue;
-      for (const g of memberGates(option, member, gms)) {
+      for (const g of memberGates(verdict, option, member, gms)) {
         if (g.subject === option.name) continue;
         emit({
           rule: 'version-gate',
@@ -117,7 +126,7 @@ export function checkChatServiceVersions(
         });
       }
     }
-    if (cometRequired(gms) && !enabled.includes('comet')) {
+    if (verdict.cometRequired && !enabled.includes('comet')) {
       emit({
         rule: 'push-enabled-comet',
         obj: cs,
@@ -127,16 +136,18 @@ export function checkChatServiceVersions(
     }
   }
 
-  const mode = get(cs.data, EXPOSE_MODE);
-  const ws = checkFeature('websocket', { gms })[0];
-  if (ws && typeof mode === 'string' && mode !== 'none') {
-    emit({
-      rule: 'version-gate',
-      severity: 'warning',
-      obj: cs,
-      path: ['spec', 'expose', 'mode'],
-      message: `the CometD WebSocket transport needs GMS ${ws.required}+ (spec.gms.version is ${gms}); the ${mode} load balancer will pass WebSocket upgrades, but clients will fall back to long-polling`,
-    });
+  const ws = verdict.websocketGate;
+  if (ws) {
+    const mode = get(cs.data, EXPOSE_MODE);
+    if (typeof mode === 'string' && mode !== 'none') {
+      emit({
+        rule: 'version-gate',
+        severity: 'warning',
+        obj: cs,
+        path: ['spec', 'expose', 'mode'],
+        message: `the CometD WebSocket transport needs GMS ${ws.required}+ (spec.gms.version is ${gms}); the ${mode} load balancer will pass WebSocket upgrades, but clients will fall back to long-polling`,
+      });
+    }
   }
   return fcmGate && !(enabled ?? []).includes('fcm') ? fcmGate : undefined;
 }
