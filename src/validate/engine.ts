@@ -17,6 +17,7 @@ import { analyzeRead, analyzeText, type FileResult } from './file-task.js';
 import {
   DEFAULT_MAX_FILE_SIZE,
   readInputFile,
+  readInputText,
   readStdin,
   resolveInputs,
   type InputError,
@@ -81,9 +82,13 @@ export async function validatePaths(
       await run.addRead(shown, read, input, checker ?? run.checkerFor(shown));
       continue;
     }
-    const read = readInputFile(input.fsPath!, maxFileSize);
     // Checkers may be asynchronous; the rest is read synchronously, file after file.
-    if (checker) await run.addRead(input.file, read, input, checker);
+    if (checker) {
+      await run.addRead(input.file, readInputFile(input.fsPath!, maxFileSize), input, checker);
+      continue;
+    }
+    const read = readInputText(input.fsPath!, maxFileSize);
+    if (read.kind === 'text') run.adoptText(input.file, read.text, input);
     else run.adoptRead(input.file, read, input);
   }
   return run.finish();
@@ -152,6 +157,12 @@ class ValidationRun {
   adoptRead(shown: string, read: ReadResult, input: Pick<InputFile, 'explicit' | 'stdin'>): void {
     const task = { file: shown, explicit: input.explicit, stdin: input.stdin };
     this.adopt(analyzeRead(task, read, this.taskOptions));
+  }
+
+  /** The same for a file already read as text (input/sources.ts readInputText). */
+  adoptText(shown: string, text: string, input: Pick<InputFile, 'explicit' | 'stdin'>): void {
+    const task = { file: shown, explicit: input.explicit, stdin: input.stdin };
+    this.adopt(analyzeText(task, text, this.taskOptions));
   }
 
   async addText(

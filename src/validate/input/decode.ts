@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostic.js';
 export type Decoded = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
 
 /** Bytes scanned for a NUL, as git does to call a file binary. */
-const BINARY_SNIFF_BYTES = 8000;
+export const BINARY_SNIFF_BYTES = 8000;
 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
