@@ -46,9 +46,9 @@ import { checkChatServiceProviderNames, checkPushProviderName } from './provider
 import {
   checkProviderReferences,
   checkSecretReferences,
-  secretRefFields,
+  secretRefsOf,
   type ReferenceOptions,
-  type SecretRefField,
+  type SecretRefs,
 } from './references.js';
 import type { SchemaValidator } from './schema.js';
 import {
@@ -89,25 +89,25 @@ const CS_SCHEMA = 15;
 const PP_SCHEMA = 16;
 const LISTS = 17;
 
-/** What a ChatService leaves for the cross-object rules. */
-interface ChatServiceSummary extends ProviderUser {
-  ref: ObjectRef;
-  facts: ChatServiceFacts;
+/**
+ * What a ChatService leaves for the cross-object rules: what names it in their findings (the
+ * ObjectRef fields, not its data) and the facts they need.
+ */
+interface ChatServiceSummary extends ObjectRef, ChatServiceFacts, ProviderUser {
   /** Set when its FCM PushProviders are too new for its GMS (checkFcmProviders). */
   fcmGate: FeatureGateProblem | undefined;
-  secretRefs: SecretRefField[] | undefined;
+  secretRefs: SecretRefs | undefined;
 }
 
 /** What a PushProvider leaves for the cross-object rules. */
 interface PushProviderSummary extends ProviderSummary {
   options: Record<string, unknown> | undefined;
-  secretRefs: SecretRefField[] | undefined;
+  secretRefs: SecretRefs | undefined;
   /** The ChatServices that use it, in input order (filled in by finish()). */
   users: ChatServiceSummary[] | undefined;
 }
 
-/** The reference a summary keeps: the object without its data. */
-function refOf(o: ManifestObject): ObjectRef {
+function chatServiceSummary(o: ManifestObject, facts: ChatServiceFacts): ChatServiceSummary {
   return {
     apiVersion: o.apiVersion,
     kind: o.kind,
@@ -115,6 +115,28 @@ function refOf(o: ManifestObject): ObjectRef {
     namespace: o.namespace,
     file: o.file,
     locate: o.locate,
+    gmsVersion: facts.gmsVersion,
+    chatServerVersion: facts.chatServerVersion,
+    providers: facts.providers,
+    defaultProvider: facts.defaultProvider,
+    enabled: facts.enabled,
+    fcmGate: undefined,
+    secretRefs: secretRefsOf(o),
+  };
+}
+
+function pushProviderSummary(o: ManifestObject): PushProviderSummary {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.name,
+    namespace: o.namespace,
+    file: o.file,
+    locate: o.locate,
+    type: providerType(o),
+    options: pushProviderOptions(o),
+    secretRefs: secretRefsOf(o),
+    users: undefined,
   };
 }
 
@@ -168,53 +190,45 @@ export class RuleRun {
         this.duplicates.check(o, emit[SECRET_DUPLICATES]!);
         return;
       case 'chatServices': {
-        const ref = this.schemaFailed(o) ? o : refOf(o);
         const facts = chatServiceFacts(o);
+        const cs = chatServiceSummary(o, facts);
+        this.schemaCheckLater(o, cs);
         checkChatServiceOptions(o, facts.gmsVersion, this.sites, emit[CS_OPTIONS]!);
-        const fcmGate = checkChatServiceVersions(o, facts, emit[CS_VERSIONS]!);
+        cs.fcmGate = checkChatServiceVersions(o, facts, emit[CS_VERSIONS]!);
         checkChatServiceProviderNames(o, emit[CS_PROVIDER_NAMES]!);
         checkInlineCredentialsOf(o, emit[CS_CREDENTIALS]!);
         checkChatServiceInjection(o, emit[CS_INJECTION]!);
-        this.duplicates.check(ref, emit[CS_DUPLICATES]!);
-        this.chatServices.push({
-          ref,
-          facts,
-          gmsVersion: facts.gmsVersion,
-          fcmGate,
-          secretRefs: secretRefFields(o),
-        });
+        this.duplicates.check(cs, emit[CS_DUPLICATES]!);
+        this.chatServices.push(cs);
         return;
       }
       case 'pushProviders': {
-        const ref = this.schemaFailed(o) ? o : refOf(o);
+        const pp = pushProviderSummary(o);
+        this.schemaCheckLater(o, pp);
         checkProviderFields(o, emit[PP_FIELDS]!);
         checkPushProviderName(o, emit[PP_NAME]!);
         checkInlineCredentialsOf(o, emit[PP_CREDENTIALS]!);
         checkPushProviderInjection(o, emit[PP_INJECTION]!);
-        this.duplicates.check(ref, emit[PP_DUPLICATES]!);
-        this.pushProviders.push({
-          ref,
-          type: providerType(o),
-          options: pushProviderOptions(o),
-          secretRefs: secretRefFields(o),
-          users: undefined,
-        });
+        this.duplicates.check(pp, emit[PP_DUPLICATES]!);
+        this.pushProviders.push(pp);
         return;
       }
     }
   }
 
   /**
-   * Whether the schema rule will have to look at `o` (its quick check failed): then `o` is kept
-   * whole until finish(), and the paths other rules report on it are collected from now on.
+   * When `o` failed the quick schema check, the schema rule looks at it in finish(): `o` is
+   * kept whole until then, and the paths other rules report on it (as `o` while its rules run
+   * now, as its summary later) are collected from now on.
    */
-  private schemaFailed(o: ManifestObject): boolean {
+  private schemaCheckLater(o: ManifestObject, summary: ObjectRef): void {
     const schema = this.opts.schema;
-    if (!schema || o.schemaOk === true) return false;
-    if (o.schemaOk === undefined && schema.quickValid(o.kind, o.data) !== false) return false;
+    if (!schema || o.schemaOk === true) return;
+    if (o.schemaOk === undefined && schema.quickValid(o.kind, o.data) !== false) return;
     this.schemaPending.push(o);
-    this.claims.set(o, new Set());
-    return true;
+    const claimed = new Set<string>();
+    this.claims.set(o, claimed);
+    this.claims.set(summary, claimed);
   }
 
   /** The cross-object rules and the pending schema checks; then every diagnostic, in order. */
@@ -225,20 +239,19 @@ export class RuleRun {
     const providers = indexProviders(this.pushProviders);
     const secrets = this.secrets;
     for (const cs of this.chatServices) {
-      if (cs.fcmGate)
-        checkFcmProviders(cs.ref, cs.facts, cs.fcmGate, providers, emit[CS_VERSIONS]!);
-      checkProviderReferences(cs.ref, cs.facts, providers, emit[REFERENCES]!, this.opts);
+      if (cs.fcmGate) checkFcmProviders(cs, cs, cs.fcmGate, providers, emit[CS_VERSIONS]!);
+      checkProviderReferences(cs, cs, providers, emit[REFERENCES]!, this.opts);
       if (secrets.length > 0 && cs.secretRefs)
-        checkSecretReferences(cs.ref, cs.secretRefs, secrets, emit[REFERENCES]!);
+        checkSecretReferences(cs, cs.secretRefs, secrets, emit[REFERENCES]!);
       // Who uses which PushProvider (its options are gated by their versions).
-      const names = providersUsed(cs.facts);
-      const ns = cs.ref.namespace;
+      const names = providersUsed(cs);
+      const ns = cs.namespace;
       for (let j = 0; j < names.length; j++) {
         const candidates = providers.get(names[j]!);
         if (!candidates) continue;
         for (let k = 0; k < candidates.length; k++) {
           const p = candidates[k]!;
-          const pns = p.ref.namespace;
+          const pns = p.namespace;
           if (pns !== undefined && ns !== undefined && pns !== ns) continue;
           if (p.users) p.users.push(cs);
           else p.users = [cs];
@@ -246,17 +259,17 @@ export class RuleRun {
       }
     }
     for (const pp of this.pushProviders) {
-      if (pp.options)
-        checkPushProviderOptions(pp.ref, pp.options, pp.users ?? [], emit[PP_OPTIONS]!);
+      if (pp.options) checkPushProviderOptions(pp, pp.options, pp.users ?? [], emit[PP_OPTIONS]!);
       if (secrets.length > 0 && pp.secretRefs)
-        checkSecretReferences(pp.ref, pp.secretRefs, secrets, emit[REFERENCES]!);
+        checkSecretReferences(pp, pp.secretRefs, secrets, emit[REFERENCES]!);
     }
     const schema = this.opts.schema;
     if (schema) {
+      // The paths other rules reported; the schema rule's own findings do not count.
+      const claimedOf = new Map(this.claims);
+      this.claims.clear();
       for (const o of this.schemaPending) {
-        // The paths other rules reported on o; the schema rule's own findings do not count.
-        const claimed = this.claims.get(o)!;
-        this.claims.delete(o);
+        const claimed = claimedOf.get(o)!;
         const list = o.kind === KIND_CHAT_SERVICE ? CS_SCHEMA : PP_SCHEMA;
         schema.check(o, emit[list]!, (_obj: ObjectRef, p: Path) => claimed.has(formatPath(p)));
       }

@@ -84,9 +84,8 @@ function providerWhere(p: SectionPattern): string | undefined {
       : chatServiceWhere(p);
 }
 
-/** A GMS version a PushProvider is used with, and the ChatService it comes from. */
-export interface ProviderUser {
-  ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>;
+/** A ChatService using a PushProvider, with its GMS version. */
+export interface ProviderUser extends Pick<ObjectRef, 'kind' | 'namespace' | 'name'> {
   gmsVersion: string | undefined;
 }
 
@@ -118,7 +117,7 @@ export function checkPushProviderOptions(
   for (let i = 0; i < users.length; i++) {
     const cs = users[i]!;
     const v = cs.gmsVersion;
-    if (v && !versions.some((x) => x.version === v)) versions.push(new UserVersion(v, cs.ref));
+    if (v && !versions.some((x) => x.version === v)) versions.push(new UserVersion(v, cs));
   }
   checkMapValue(
     pp,

@@ -14,7 +14,7 @@
  */
 import type { Severity } from '../diagnostic.js';
 import type { Emit, ManifestObject, ObjectRef, SecretObject } from '../model.js';
-import { describeObject, get, isRecord, sameNamespace } from '../model.js';
+import { describeObject, isRecord, sameNamespace } from '../model.js';
 import type { Path } from '../yaml/path.js';
 import { findProviderFor, type ChatServiceFacts, type ProviderIndex } from './shared.js';
 
@@ -27,37 +27,61 @@ export interface ReferenceOptions {
 }
 
 /**
- * A Secret reference field as written (`{ name, key }` or `{ name, usernameKey, passwordKey }`),
- * kept until the end of the run instead of the document it is in.
+ * Where a ChatService or PushProvider references Secrets: the field, and whether it is a
+ * basic-auth reference (username and password keys) rather than a key selector.
  */
-export interface SecretRefField {
+interface SecretRefSite {
   path: Path;
-  ref: Record<string, unknown>;
-  /** A basic-auth reference (username and password keys) rather than a key selector. */
   basic: boolean;
 }
 
-const CHAT_SERVICE_SECRET_REFS: readonly (readonly [Path, boolean])[] = [
-  [['spec', 'auth', 'basic', 'secretRef'], true],
-  [['spec', 'nodeApi', 'basicAuth', 'secretRef'], true],
+const CHAT_SERVICE_SECRET_REFS: readonly SecretRefSite[] = [
+  { path: ['spec', 'auth', 'basic', 'secretRef'], basic: true },
+  { path: ['spec', 'nodeApi', 'basicAuth', 'secretRef'], basic: true },
 ];
-const PUSH_PROVIDER_SECRET_REFS: readonly (readonly [Path, boolean])[] = [
-  [['spec', 'fcm', 'apiKeySecretRef'], false],
-  [['spec', 'fcm', 'debugApiKeySecretRef'], false],
-  [['spec', 'apple', 'keystoreSecretRef'], false],
-  [['spec', 'apple', 'keystorePasswordSecretRef'], false],
+const PUSH_PROVIDER_SECRET_REFS: readonly SecretRefSite[] = [
+  { path: ['spec', 'fcm', 'apiKeySecretRef'], basic: false },
+  { path: ['spec', 'fcm', 'debugApiKeySecretRef'], basic: false },
+  { path: ['spec', 'apple', 'keystoreSecretRef'], basic: false },
+  { path: ['spec', 'apple', 'keystorePasswordSecretRef'], basic: false },
 ];
 
-/** The Secret references of a ChatService or PushProvider, or undefined when it has none. */
-export function secretRefFields(o: ManifestObject): SecretRefField[] | undefined {
-  const sites = o.kind === 'ChatService' ? CHAT_SERVICE_SECRET_REFS : PUSH_PROVIDER_SECRET_REFS;
-  let fields: SecretRefField[] | undefined;
-  for (let i = 0; i < sites.length; i++) {
-    const [path, basic] = sites[i]!;
-    const ref = get(o.data, path);
-    if (isRecord(ref) && typeof ref.name === 'string') (fields ??= []).push({ path, ref, basic });
+/**
+ * The Secret references of a ChatService or PushProvider as written (`{ name, key }`,
+ * `{ name, usernameKey, passwordKey }`), one slot per site of its kind, kept until the end of
+ * the run instead of the document; undefined when it has none.
+ */
+export type SecretRefs = (Record<string, unknown> | undefined)[];
+
+function secretRef(v: unknown): Record<string, unknown> | undefined {
+  return isRecord(v) && typeof v.name === 'string' ? v : undefined;
+}
+
+/** `v[key]` when v is an object (one step of get()). */
+function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+export function secretRefsOf(o: ManifestObject): SecretRefs | undefined {
+  // The sites' paths, read directly (spec and its parents once).
+  const spec = field(o.data, 'spec');
+  let refs: SecretRefs;
+  if (o.kind === 'ChatService') {
+    refs = [
+      secretRef(field(field(field(spec, 'auth'), 'basic'), 'secretRef')),
+      secretRef(field(field(field(spec, 'nodeApi'), 'basicAuth'), 'secretRef')),
+    ];
+  } else {
+    const fcm = field(spec, 'fcm');
+    const apple = field(spec, 'apple');
+    refs = [
+      secretRef(field(fcm, 'apiKeySecretRef')),
+      secretRef(field(fcm, 'debugApiKeySecretRef')),
+      secretRef(field(apple, 'keystoreSecretRef')),
+      secretRef(field(apple, 'keystorePasswordSecretRef')),
+    ];
   }
-  return fields;
+  return refs.some((r) => r !== undefined) ? refs : undefined;
 }
 
 interface SecretUse {
@@ -66,7 +90,7 @@ interface SecretUse {
   keys: { key: string; path: Path }[];
 }
 
-function secretUse({ path, ref, basic }: SecretRefField): SecretUse {
+function secretUse({ path, basic }: SecretRefSite, ref: Record<string, unknown>): SecretUse {
   const name = ref.name as string;
   if (!basic) {
     const keys = typeof ref.key === 'string' ? [{ key: ref.key, path: [...path, 'key'] }] : [];
@@ -93,14 +117,17 @@ function secretUse({ path, ref, basic }: SecretRefField): SecretUse {
 /** The Secrets an object references, against the Secrets among the inputs (`secrets`, non-empty). */
 export function checkSecretReferences(
   o: ObjectRef,
-  fields: readonly SecretRefField[],
+  refs: SecretRefs,
   secrets: readonly SecretObject[],
   emit: Emit,
 ): void {
   const inNamespace = (s: SecretObject) => sameNamespace(s.namespace, o.namespace);
   if (!secrets.some(inNamespace)) return;
-  for (const field of fields) {
-    const use = secretUse(field);
+  const sites = o.kind === 'ChatService' ? CHAT_SERVICE_SECRET_REFS : PUSH_PROVIDER_SECRET_REFS;
+  for (let i = 0; i < sites.length; i++) {
+    const ref = refs[i];
+    if (!ref) continue;
+    const use = secretUse(sites[i]!, ref);
     const secret = secrets.find((s) => s.name === use.name && inNamespace(s));
     if (!secret) {
       emit({

@@ -46,8 +46,14 @@ export function serviceNameOfObject(cs: ManifestObject): string {
   return str(get(cs.data, SERVICE_NAME)) ?? cs.name;
 }
 
-/** The strings of a list (non-strings are the schema's to report). */
+/**
+ * The strings of a list (non-strings are the schema's to report): the list itself when that is
+ * all it holds (callers only read it).
+ */
 function strings(list: unknown[]): string[] {
+  let all = true;
+  for (let i = 0; i < list.length && all; i++) all = typeof list[i] === 'string';
+  if (all) return list as string[];
   const out: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const x = list[i];
@@ -124,8 +130,7 @@ export function providersUsed(f: ChatServiceFacts): string[] {
 }
 
 /** A PushProvider as the cross-object rules see it once its document is gone. */
-export interface ProviderSummary {
-  ref: ObjectRef;
+export interface ProviderSummary extends ObjectRef {
   /** spec.type when it is a string. */
   type: string | undefined;
 }
@@ -139,9 +144,9 @@ export function indexProviders<P extends ProviderSummary>(
   const byName = new Map<string, P[]>();
   for (let i = 0; i < providers.length; i++) {
     const p = providers[i]!;
-    const list = byName.get(p.ref.name);
+    const list = byName.get(p.name);
     if (list) list.push(p);
-    else byName.set(p.ref.name, [p]);
+    else byName.set(p.name, [p]);
   }
   return byName;
 }
@@ -157,7 +162,7 @@ export function findProviderFor<P extends ProviderSummary>(
   const ns = cs.namespace;
   for (let i = 0; i < candidates.length; i++) {
     const p = candidates[i]!;
-    const pns = p.ref.namespace;
+    const pns = p.namespace;
     if (pns === undefined || ns === undefined || pns === ns) return p;
   }
   return undefined;
