@@ -22,6 +22,7 @@ import {
   NOT_RESOLVED,
   SCALAR_STYLE,
   type Event,
+  type ScalarEvent,
 } from 'js-yaml';
 
 const DOCUMENT = EVENT_ID.DOCUMENT;
@@ -61,8 +62,20 @@ const stringTag = scalarTags.find((t) => t.tagName === 'tag:yaml.org,2002:str');
 if (!stringTag) throw new Error('js-yaml CORE_SCHEMA has no !!str tag');
 const STR = stringTag;
 
+/** The candidates by first character code for ASCII (the Map above, looked up once). */
+const asciiCandidates: (readonly ScalarTag[])[] = [];
+for (let code = 0; code < 128; code++)
+  asciiCandidates.push(byFirstChar.get(String.fromCharCode(code)) ?? anyFirstChar);
+const emptyCandidates = byFirstChar.get('') ?? anyFirstChar;
+
 function plainScalar(source: string): unknown {
-  const candidates = byFirstChar.get(source.charAt(0)) ?? anyFirstChar;
+  let candidates: readonly ScalarTag[];
+  if (source.length === 0) candidates = emptyCandidates;
+  else {
+    const code = source.charCodeAt(0);
+    candidates =
+      code < 128 ? asciiCandidates[code]! : (byFirstChar.get(source.charAt(0)) ?? anyFirstChar);
+  }
   for (let i = 0; i < candidates.length; i++) {
     const tag = candidates[i]!;
     const value: unknown = tag.resolve(source, false, tag.tagName);
@@ -71,56 +84,60 @@ function plainScalar(source: string): unknown {
   return STR.resolve(source, false, STR.tagName);
 }
 
-interface Cursor {
-  text: string;
-  events: readonly Event[];
-  at: number;
+/** A scalar event's value, or UNSUPPORTED for a tagged one. */
+function scalar(text: string, e: ScalarEvent): unknown {
+  if (e.tagStart !== NO_RANGE) return UNSUPPORTED;
+  const source = getScalarValue(text, e);
+  return e.style === PLAIN ? plainScalar(source) : STR.resolve(source, false, STR.tagName);
 }
+
+/** The events being built from (one text at a time; the constructor does not re-enter). */
+let text = '';
+let events: readonly Event[] = [];
+let at = 0;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** The node starting at c.at (moved past it), UNSUPPORTED or NULL_KEY. */
-function node(c: Cursor): unknown {
-  const e = c.events[c.at++];
+/** The node starting at `at` (moved past it), UNSUPPORTED or NULL_KEY. */
+function node(): unknown {
+  const e = events[at++];
   if (e === undefined) return UNSUPPORTED;
   switch (e.type) {
-    case SCALAR: {
-      if (e.tagStart !== NO_RANGE) return UNSUPPORTED;
-      const source = getScalarValue(c.text, e);
-      return e.style === PLAIN ? plainScalar(source) : STR.resolve(source, false, STR.tagName);
-    }
+    case SCALAR:
+      return scalar(text, e);
     case MAPPING: {
       if (e.tagStart !== NO_RANGE) return UNSUPPORTED;
       const map: Record<string, unknown> = {};
       for (;;) {
-        const k = c.events[c.at];
+        const k = events[at];
         if (k === undefined) return UNSUPPORTED;
         if (k.type === POP) break;
         if (k.type !== SCALAR) return UNSUPPORTED; // a collection or alias as key
-        const raw = node(c);
+        at++;
+        const raw = scalar(text, k);
         if (raw === UNSUPPORTED) return UNSUPPORTED;
         const key = typeof raw === 'string' ? raw : String(raw);
         if (key === 'null') return NULL_KEY;
         if (key === '__proto__' || hasOwn.call(map, key)) return UNSUPPORTED;
-        const value = node(c);
+        const value = node();
         if (value === UNSUPPORTED || value === NULL_KEY) return value;
         map[key] = value;
       }
-      c.at++;
+      at++;
       return map;
     }
     case SEQUENCE: {
       if (e.tagStart !== NO_RANGE) return UNSUPPORTED;
       const list: unknown[] = [];
       for (;;) {
-        const k = c.events[c.at];
+        const k = events[at];
         if (k === undefined) return UNSUPPORTED;
         if (k.type === POP) break;
-        const value = node(c);
+        const value = node();
         if (value === UNSUPPORTED || value === NULL_KEY) return value;
         list.push(value);
       }
-      c.at++;
+      at++;
       return list;
     }
     default:
@@ -133,24 +150,32 @@ function node(c: Cursor): unknown {
  * documents as undefined), or UNSUPPORTED / NULL_KEY.
  */
 export function constructDocuments(
-  text: string,
-  events: readonly Event[],
+  source: string,
+  all: readonly Event[],
 ): unknown[] | typeof UNSUPPORTED | typeof NULL_KEY {
-  const docs: unknown[] = [];
-  const c: Cursor = { text, events, at: 0 };
-  while (c.at < events.length) {
-    if (events[c.at]!.type !== DOCUMENT) return UNSUPPORTED;
-    c.at++;
-    if (events[c.at]?.type === POP) {
-      c.at++;
-      docs.push(undefined);
-      continue;
+  text = source;
+  events = all;
+  at = 0;
+  try {
+    const docs: unknown[] = [];
+    while (at < all.length) {
+      if (all[at]!.type !== DOCUMENT) return UNSUPPORTED;
+      at++;
+      if (all[at]?.type === POP) {
+        at++;
+        docs.push(undefined);
+        continue;
+      }
+      const doc = node();
+      if (doc === UNSUPPORTED || doc === NULL_KEY) return doc;
+      if (all[at]?.type !== POP) return UNSUPPORTED;
+      at++;
+      docs.push(doc);
     }
-    const doc = node(c);
-    if (doc === UNSUPPORTED || doc === NULL_KEY) return doc;
-    if (events[c.at]?.type !== POP) return UNSUPPORTED;
-    c.at++;
-    docs.push(doc);
+    return docs;
+  } finally {
+    // Nothing of this text is kept once its documents are built.
+    text = '';
+    events = [];
   }
-  return docs;
 }
