@@ -101,3 +101,9 @@ export function get(obj: unknown, path: Path): unknown {
   }
   return cur;
 }
+
+/** `v[key]` when v is an object, else undefined: one step of get(), for rules that read a few
+ * fields under the same parent. */
+export function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+}

@@ -17,7 +17,7 @@ import {
   SERVICE_NAME_PATTERN,
 } from './deps.js';
 import type { Emit, ManifestObject } from '../model.js';
-import { get, isRecord } from '../model.js';
+import { field, isRecord } from '../model.js';
 import type { Path } from '../yaml/path.js';
 import { formatPath } from '../yaml/path.js';
 
@@ -42,8 +42,6 @@ const P_EXPOSE_GATEWAY_NAMESPACE: Path = ['spec', 'expose', 'gateway', 'namespac
 const P_EXPOSE_GATEWAY_SECTION_NAME: Path = ['spec', 'expose', 'gateway', 'sectionName'];
 const P_CUSTOMHTTP_URL: Path = ['spec', 'customhttp', 'url'];
 const P_CUSTOMHTTP_DEBUG_URL: Path = ['spec', 'customhttp', 'debugUrl'];
-const P_ENDPOINTS: Path = ['spec', 'chatServer', 'endpoints'];
-const P_EVENTS: Path = ['spec', 'events'];
 
 type Check = (value: string) => string | undefined;
 
@@ -72,8 +70,16 @@ const image: Check = (v) => (IMAGE_RE.test(v) ? undefined : 'is not a container 
 
 const iniText: Check = (v) => iniValueProblem(v);
 
-function check(obj: ManifestObject, path: Path, fn: Check, emit: Emit): void {
-  const v = get(obj.data, path);
+/** `parent[key]` (at `path`) against `fn`. */
+function checkField(
+  obj: ManifestObject,
+  parent: unknown,
+  key: string,
+  path: Path,
+  fn: Check,
+  emit: Emit,
+): void {
+  const v = field(parent, key);
   if (typeof v !== 'string') return; // absent or mistyped: the schema's to report
   const problem = fn(v);
   if (problem) report(obj, path, v, problem, emit);
@@ -93,11 +99,13 @@ const CHAT_SERVER_NAME =
 
 /** The fields of a ChatService that reach INI or load-balancer text. */
 export function checkChatServiceInjection(cs: ManifestObject, emit: Emit): void {
+  // Each parent read once (thousands of ChatServices per run); the paths are the same.
+  const spec = field(cs.data, 'spec');
   // metadata.name (the default service name) is a DNS-1035 label by the schema, which is
   // stricter than a service name; spec.serviceName is checked here.
-  check(cs, P_SERVICE_NAME, serviceName, emit);
-  check(cs, P_GMS_IMAGE, image, emit);
-  const endpoints = get(cs.data, P_ENDPOINTS);
+  checkField(cs, spec, 'serviceName', P_SERVICE_NAME, serviceName, emit);
+  checkField(cs, field(spec, 'gms'), 'image', P_GMS_IMAGE, image, emit);
+  const endpoints = field(field(spec, 'chatServer'), 'endpoints');
   if (Array.isArray(endpoints)) {
     // Read directly (paths are made only for a finding): thousands of ChatServices per run.
     for (let i = 0; i < endpoints.length; i++) {
@@ -122,23 +130,28 @@ export function checkChatServiceInjection(cs: ManifestObject, emit: Emit): void 
       }
     }
   }
-  check(cs, P_EXPOSE_HOST, publicHost, emit);
-  check(cs, P_EXPOSE_COOKIE_NAME, cookieName, emit);
-  check(cs, P_EXPOSE_TLS_SECRET_NAME, dnsSubdomain, emit);
-  check(cs, P_EXPOSE_INGRESS_CLASS_NAME, dnsSubdomain, emit);
-  check(cs, P_EXPOSE_GATEWAY_NAME, dnsSubdomain, emit);
-  check(cs, P_EXPOSE_GATEWAY_NAMESPACE, dnsSubdomain, emit);
-  check(cs, P_EXPOSE_GATEWAY_SECTION_NAME, dnsSubdomain, emit);
+  const expose = field(spec, 'expose');
+  if (expose === undefined) return;
+  checkField(cs, expose, 'host', P_EXPOSE_HOST, publicHost, emit);
+  checkField(cs, expose, 'cookieName', P_EXPOSE_COOKIE_NAME, cookieName, emit);
+  checkField(cs, field(expose, 'tls'), 'secretName', P_EXPOSE_TLS_SECRET_NAME, dnsSubdomain, emit);
+  checkField(cs, expose, 'ingressClassName', P_EXPOSE_INGRESS_CLASS_NAME, dnsSubdomain, emit);
+  const gateway = field(expose, 'gateway');
+  checkField(cs, gateway, 'name', P_EXPOSE_GATEWAY_NAME, dnsSubdomain, emit);
+  checkField(cs, gateway, 'namespace', P_EXPOSE_GATEWAY_NAMESPACE, dnsSubdomain, emit);
+  checkField(cs, gateway, 'sectionName', P_EXPOSE_GATEWAY_SECTION_NAME, dnsSubdomain, emit);
 }
 
 const EVENT_TEXT_FIELDS = ['title', 'body'] as const;
 
 /** The fields of a PushProvider that reach INI text. */
 export function checkPushProviderInjection(pp: ManifestObject, emit: Emit): void {
+  const spec = field(pp.data, 'spec');
   // customhttp.url / debugUrl render as the provider's customhttp.url options.
-  check(pp, P_CUSTOMHTTP_URL, iniText, emit);
-  check(pp, P_CUSTOMHTTP_DEBUG_URL, iniText, emit);
-  const events = get(pp.data, P_EVENTS);
+  const customhttp = field(spec, 'customhttp');
+  checkField(pp, customhttp, 'url', P_CUSTOMHTTP_URL, iniText, emit);
+  checkField(pp, customhttp, 'debugUrl', P_CUSTOMHTTP_DEBUG_URL, iniText, emit);
+  const events = field(spec, 'events');
   if (isRecord(events)) {
     for (const event in events) {
       if (!Object.prototype.hasOwnProperty.call(events, event)) continue;

@@ -13,7 +13,7 @@ import { checkOptionValue, findOption, type SectionPattern } from '../../catalog
 import { iniValueProblem } from './deps.js';
 import type { Emit, ManifestObject, ObjectRef } from '../model.js';
 import { describeObject, get, isRecord } from '../model.js';
-import type { OptionSite, VersionContext } from './option-check.js';
+import { verdictsFor, type OptionSite, type VersionContext } from './option-check.js';
 import type { Path } from '../yaml/path.js';
 import { chatServiceWhere, checkMap, checkMapValue } from './option-maps.js';
 import { checkSections } from './sections.js';
@@ -30,6 +30,8 @@ interface ChatServiceSites {
   chat: Site;
   push: Site;
   gms: Site;
+  /** [chat.<service>]: a site per ChatService (named after it), one memo for all of them. */
+  service: Site;
 }
 
 /** The sites of a GMS version's fixed sections, made once per run (not per ChatService). */
@@ -46,7 +48,10 @@ function sitesFor(version: string | undefined, cache: SiteCache): ChatServiceSit
       chat: { ...base, section: 'chat' },
       push: { ...base, section: 'push' },
       gms: { ...base, section: 'gms' },
+      service: { ...base, section: 'chat.service' },
     };
+    // Filled now, so the per-ChatService copies share it.
+    verdictsFor(sites.service);
     cache.set(k, sites);
   }
   return sites;
@@ -61,7 +66,7 @@ export function checkChatServiceOptions(
 ): void {
   const sites = sitesFor(gmsVersion, cache);
   checkMap(cs, CHAT, sites.chat, emit);
-  checkMap(cs, OPTIONS, { ...sites.base, section: `chat.${serviceNameOfObject(cs)}` }, emit);
+  checkMap(cs, OPTIONS, { ...sites.service, section: `chat.${serviceNameOfObject(cs)}` }, emit);
   checkMap(cs, PUSH_OPTIONS, sites.push, emit);
   checkMap(cs, GMS_OPTIONS, sites.gms, emit);
   checkSections(cs, sites.base, emit);

@@ -47,6 +47,11 @@ export interface OptionSite {
    * values were read from INI text already, and the parser reports control characters.
    */
   checkValueSafety?: boolean;
+  /**
+   * The memo of entries for this site's section pattern, versions and flags, set on first use
+   * (checkOptionEntry); sites made per object can copy it from a site of the same kind.
+   */
+  verdicts?: VerdictsByKey;
 }
 
 /**
@@ -123,7 +128,7 @@ interface KeyVerdict {
   cleanValues: Set<string | number | boolean>;
 }
 
-type VerdictsByKey = Map<string, KeyVerdict>;
+export type VerdictsByKey = Map<string, KeyVerdict>;
 const verdicts = [
   new Map<string, Map<string, VerdictsByKey>>(),
   new Map<string, Map<string, VerdictsByKey>>(),
@@ -141,8 +146,9 @@ function versionsKey(site: OptionSite): string {
   return v.length === 0 ? '' : v.length === 1 ? v[0]!.version : v.map((x) => x.version).join(',');
 }
 
-/** The memo of a site's keys, or undefined for a section without a pattern. */
-function verdictsFor(site: OptionSite): VerdictsByKey | undefined {
+/** The memo of a site's keys (kept on the site), or undefined for a section without a pattern. */
+export function verdictsFor(site: OptionSite): VerdictsByKey | undefined {
+  if (site.verdicts !== undefined) return site.verdicts;
   const pattern = sectionPatternOf(site.section);
   if (pattern === undefined) return undefined;
   const byPattern =
@@ -152,6 +158,7 @@ function verdictsFor(site: OptionSite): VerdictsByKey | undefined {
   const versions = versionsKey(site);
   let byKey = byVersions.get(versions);
   if (!byKey) byVersions.set(versions, (byKey = new Map()));
+  site.verdicts = byKey;
   return byKey;
 }
 

@@ -14,7 +14,7 @@
  */
 import type { Severity } from '../diagnostic.js';
 import type { Emit, ManifestObject, ObjectRef, SecretObject } from '../model.js';
-import { describeObject, isRecord, sameNamespace } from '../model.js';
+import { describeObject, field, isRecord, sameNamespace } from '../model.js';
 import type { Path } from '../yaml/path.js';
 import { findProviderFor, type ChatServiceFacts, type ProviderIndex } from './shared.js';
 
@@ -55,11 +55,6 @@ export type SecretRefs = (Record<string, unknown> | undefined)[];
 
 function secretRef(v: unknown): Record<string, unknown> | undefined {
   return isRecord(v) && typeof v.name === 'string' ? v : undefined;
-}
-
-/** `v[key]` when v is an object (one step of get()). */
-function field(v: unknown, key: string): unknown {
-  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
 }
 
 export function secretRefsOf(o: ManifestObject): SecretRefs | undefined {

@@ -2,7 +2,7 @@
 import { tryParseVersion } from '../../catalog/index.js';
 import type { ManifestObject, ObjectRef } from '../model.js';
 import type { Path } from '../yaml/path.js';
-import { get } from '../model.js';
+import { field, get } from '../model.js';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -96,11 +96,6 @@ export interface ChatServiceFacts {
   defaultProvider: string | undefined;
   /** spec.push.enabled as strings, or undefined when not set. */
   enabled: string[] | undefined;
-}
-
-/** `v[key]` when v is an object (what get() does for one step). */
-function field(v: unknown, key: string): unknown {
-  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
 }
 
 function wellFormedVersion(v: unknown): string | undefined {
