@@ -50,6 +50,10 @@ interface SeriesEntry {
 }
 
 const NOTE_MAX = 1024;
+/** How often expired series and full spam-filter buckets are dropped. */
+const GC_INTERVAL_MS = 60_000;
+/** Also drop them at once when this many have piled up (client-go's LRU holds 4096). */
+const GC_SIZE = 4096;
 
 export class EventRecorder {
   private readonly series = new Map<string, SeriesEntry>();
@@ -58,11 +62,18 @@ export class EventRecorder {
   private readonly windowMs: number;
   private readonly flushMs: number;
   private readonly inflight = new Set<Promise<unknown>>();
+  private lastGc = 0;
 
   constructor(private readonly opts: EventRecorderOptions) {
     this.clock = opts.clock ?? realClock;
     this.windowMs = opts.seriesWindowMs ?? 6 * 60_000;
     this.flushMs = opts.flushIntervalMs ?? 30_000;
+    this.lastGc = this.clock.now();
+  }
+
+  /** Series and spam-filter buckets held (for tests). */
+  get tracked(): { series: number; buckets: number } {
+    return { series: this.series.size, buckets: this.buckets.size };
   }
 
   /**
@@ -190,11 +201,23 @@ export class EventRecorder {
     return b.tryTake();
   }
 
+  /**
+   * Forget series past their window (a repeat starts a new Event anyway) and buckets that
+   * have refilled (the same as a new bucket): without this both maps grew by one entry per
+   * object that ever had an Event, for the life of the process.
+   */
   private gc(now: number): void {
-    if (this.series.size < 4096) return;
+    if (
+      now - this.lastGc < GC_INTERVAL_MS &&
+      this.series.size < GC_SIZE &&
+      this.buckets.size < GC_SIZE
+    )
+      return;
+    this.lastGc = now;
     for (const [k, s] of this.series) {
       if (now - s.lastObserved > this.windowMs && !s.flushTimer) this.series.delete(k);
     }
+    for (const [uid, b] of this.buckets) if (b.full()) this.buckets.delete(uid);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -81,6 +81,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whether the bucket is full again (then it is the same as a new one). */
+  full(): boolean {
+    this.refill();
+    return this.tokens >= this.burst;
+  }
+
   private refill(): void {
     const now = this.clock.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);

@@ -96,3 +96,42 @@ describe('EventRecorder', () => {
     await rec.flush();
   });
 });
+
+describe('EventRecorder memory', () => {
+  it('forgets expired series and refilled buckets, so churned objects are not kept for ever', async () => {
+    const { rec, clock } = setup();
+    for (let i = 0; i < 50; i++) {
+      rec.event(
+        { ...cs, metadata: { ...cs.metadata, name: `cs-${i}`, uid: `churned-${i}` } },
+        'Normal',
+        'Applied',
+        'Apply',
+        'applied',
+      );
+    }
+    await rec.flush();
+    expect(rec.tracked).toEqual({ series: 50, buckets: 50 });
+    // Within the series window nothing is dropped.
+    await clock.advance(2 * 60_000);
+    rec.event(cs, 'Normal', 'Applied', 'Apply', 'applied');
+    expect(rec.tracked.series).toBe(51);
+    // Past the window (6 min) and the bucket refill (one token per 5 min): all but the fresh
+    // ones go (cs's series of 2 min ago is expired too by then).
+    await clock.advance(7 * 60_000);
+    rec.event(cs, 'Normal', 'Other', 'Apply', 'x');
+    await rec.flush();
+    expect(rec.tracked).toEqual({ series: 1, buckets: 1 });
+  });
+
+  it('keeps an object that is still rate limited', async () => {
+    const { rec, clock, dropped } = setup();
+    for (let i = 0; i < 30; i++) rec.event(cs, 'Normal', 'Step', 'Roll', `step ${i}`);
+    expect(dropped()).toBe(5);
+    await clock.advance(7 * 60_000);
+    // Its bucket got ~1.4 tokens back, not 25: the limit must still hold after the sweep.
+    rec.event(cs, 'Normal', 'Step', 'Roll', 'again 1');
+    rec.event(cs, 'Normal', 'Step', 'Roll', 'again 2');
+    await rec.flush();
+    expect(dropped()).toBe(6);
+  });
+});
