@@ -46,7 +46,9 @@ import { checkChatServiceProviderNames, checkPushProviderName } from './provider
 import {
   checkProviderReferences,
   checkSecretReferences,
+  enabledPushTypes,
   secretRefsOf,
+  type ProviderReferences,
   type ReferenceOptions,
   type SecretRefs,
 } from './references.js';
@@ -93,7 +95,7 @@ const LISTS = 17;
  * What a ChatService leaves for the cross-object rules: what names it in their findings (the
  * ObjectRef fields, not its data) and the facts they need.
  */
-interface ChatServiceSummary extends ObjectRef, ChatServiceFacts, ProviderUser {
+interface ChatServiceSummary extends ObjectRef, ProviderReferences, ProviderUser {
   /** Set when its FCM PushProviders are too new for its GMS (checkFcmProviders). */
   fcmGate: FeatureGateProblem | undefined;
   secretRefs: SecretRefs | undefined;
@@ -116,10 +118,9 @@ function chatServiceSummary(o: ManifestObject, facts: ChatServiceFacts): ChatSer
     file: o.file,
     locate: o.locate,
     gmsVersion: facts.gmsVersion,
-    chatServerVersion: facts.chatServerVersion,
     providers: facts.providers,
     defaultProvider: facts.defaultProvider,
-    enabled: facts.enabled,
+    enabledPushTypes: enabledPushTypes(facts.enabled),
     fcmGate: undefined,
     secretRefs: secretRefsOf(o),
   };

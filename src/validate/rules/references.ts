@@ -16,10 +16,34 @@ import type { Severity } from '../diagnostic.js';
 import type { Emit, ManifestObject, ObjectRef, SecretObject } from '../model.js';
 import { describeObject, field, isRecord, sameNamespace } from '../model.js';
 import type { Path } from '../yaml/path.js';
-import { findProviderFor, type ChatServiceFacts, type ProviderIndex } from './shared.js';
+import { findProviderFor, type ProviderIndex } from './shared.js';
 
 /** The pushEnabled member a provider type needs (domain/gms.md §2: ios for Apple). */
 const PUSH_TYPE_OF: Record<string, string> = { fcm: 'fcm', apple: 'ios', customhttp: 'customhttp' };
+
+/** Those members as bits, so a ChatService keeps a number instead of its spec.push.enabled. */
+const PUSH_TYPE_BIT: Record<string, number> = Object.assign(Object.create(null) as object, {
+  fcm: 1,
+  ios: 2,
+  customhttp: 4,
+});
+
+/** The provider push types spec.push.enabled (as strings) includes, or undefined when not set. */
+export function enabledPushTypes(enabled: readonly string[] | undefined): number | undefined {
+  if (!enabled) return undefined;
+  let bits = 0;
+  for (let i = 0; i < enabled.length; i++) bits |= PUSH_TYPE_BIT[enabled[i]!] ?? 0;
+  return bits;
+}
+
+/** What the reference checks read of a ChatService. */
+export interface ProviderReferences {
+  /** spec.push.providers as strings. */
+  providers: readonly string[];
+  defaultProvider: string | undefined;
+  /** enabledPushTypes(spec.push.enabled). */
+  enabledPushTypes: number | undefined;
+}
 
 export interface ReferenceOptions {
   /** Severity of a PushProvider reference that the inputs do not define. Default error. */
@@ -151,14 +175,14 @@ export function checkSecretReferences(
 /** spec.push.providers and defaultProvider of a ChatService against the PushProviders read. */
 export function checkProviderReferences(
   cs: ObjectRef,
-  facts: ChatServiceFacts,
+  facts: ProviderReferences,
   providers: ProviderIndex,
   emit: Emit,
   opts: ReferenceOptions = {},
 ): void {
   const missingSeverity = opts.missingProvider ?? 'error';
   const list = facts.providers;
-  const enabled = facts.enabled;
+  const enabled = facts.enabledPushTypes;
   for (let i = 0; i < list.length; i++) {
     const name = list[i]!;
     if (list.indexOf(name) < i) {
@@ -184,7 +208,7 @@ export function checkProviderReferences(
     }
     const type = pp.type;
     const needs = type ? PUSH_TYPE_OF[type] : undefined;
-    if (needs && enabled && !enabled.includes(needs)) {
+    if (needs && enabled !== undefined && !(enabled & (PUSH_TYPE_BIT[needs] ?? 0))) {
       emit({
         rule: 'reference',
         severity: 'warning',

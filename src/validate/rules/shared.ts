@@ -9,17 +9,18 @@ function str(v: unknown): string | undefined {
 }
 
 /**
- * Whether a version string is well-formed, memoised: every rule asks it of every ChatService,
- * and a repository's manifests share a handful of versions.
+ * A version string when it is well-formed, memoised: every rule asks it of every ChatService,
+ * and a repository's manifests share a handful of versions. The first string seen is returned
+ * for equal ones, so thousands of ChatServices keep one copy of each version, not their own.
  */
-const wellFormed = new Map<string, boolean>();
-function isWellFormedVersion(v: string): boolean {
-  let ok = wellFormed.get(v);
-  if (ok === undefined) {
-    ok = tryParseVersion(v) !== undefined;
-    if (wellFormed.size < 10_000) wellFormed.set(v, ok);
+const wellFormed = new Map<string, string | null>();
+function canonicalVersion(v: string): string | undefined {
+  let known = wellFormed.get(v);
+  if (known === undefined) {
+    known = tryParseVersion(v) !== undefined ? v : null;
+    if (wellFormed.size < 10_000) wellFormed.set(v, known);
   }
-  return ok;
+  return known ?? undefined;
 }
 
 const GMS_VERSION: Path = ['spec', 'gms', 'version'];
@@ -33,12 +34,12 @@ const PROVIDER_TYPE: Path = ['spec', 'type'];
 /** spec.gms.version when it is a well-formed version (the schema reports the rest). */
 export function chatServiceVersion(cs: ManifestObject): string | undefined {
   const v = str(get(cs.data, GMS_VERSION));
-  return v !== undefined && isWellFormedVersion(v) ? v : undefined;
+  return v !== undefined ? canonicalVersion(v) : undefined;
 }
 
 export function chatServerVersion(cs: ManifestObject): string | undefined {
   const v = str(get(cs.data, CHAT_SERVER_VERSION));
-  return v !== undefined && isWellFormedVersion(v) ? v : undefined;
+  return v !== undefined ? canonicalVersion(v) : undefined;
 }
 
 /** spec.serviceName, default metadata.name (DESIGN.md). */
@@ -78,8 +79,10 @@ export function pushEnabled(cs: ManifestObject): string[] | undefined {
   return Array.isArray(list) ? strings(list) : undefined;
 }
 
+/** spec.type of a PushProvider; the known types as constants (not one copy per provider). */
 export function providerType(pp: ManifestObject): string | undefined {
-  return str(get(pp.data, PROVIDER_TYPE));
+  const t = str(get(pp.data, PROVIDER_TYPE));
+  return t === 'fcm' ? 'fcm' : t === 'apple' ? 'apple' : t === 'customhttp' ? 'customhttp' : t;
 }
 
 /**
@@ -92,14 +95,14 @@ export interface ChatServiceFacts {
   /** Well-formed spec.chatServer.version. */
   chatServerVersion: string | undefined;
   /** spec.push.providers as strings. */
-  providers: string[];
+  providers: readonly string[];
   defaultProvider: string | undefined;
   /** spec.push.enabled as strings, or undefined when not set. */
-  enabled: string[] | undefined;
+  enabled: readonly string[] | undefined;
 }
 
 function wellFormedVersion(v: unknown): string | undefined {
-  return typeof v === 'string' && isWellFormedVersion(v) ? v : undefined;
+  return typeof v === 'string' ? canonicalVersion(v) : undefined;
 }
 
 export function chatServiceFacts(cs: ManifestObject): ChatServiceFacts {
@@ -118,7 +121,9 @@ export function chatServiceFacts(cs: ManifestObject): ChatServiceFacts {
 }
 
 /** Every provider name a ChatService uses: its providers and its default provider. */
-export function providersUsed(f: ChatServiceFacts): string[] {
+export function providersUsed(
+  f: Pick<ChatServiceFacts, 'providers' | 'defaultProvider'>,
+): readonly string[] {
   const d = f.defaultProvider;
   if (d === undefined || f.providers.includes(d)) return f.providers;
   return [...f.providers, d];

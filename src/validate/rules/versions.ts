@@ -155,7 +155,7 @@ export function checkChatServiceVersions(
 /** FCM PushProviders of a ChatService whose GMS is too old for FCM (see checkChatServiceVersions). */
 export function checkFcmProviders(
   cs: ObjectRef,
-  facts: ChatServiceFacts,
+  facts: Pick<ChatServiceFacts, 'providers' | 'gmsVersion'>,
   fcmGate: FeatureGateProblem,
   providers: ProviderIndex,
   emit: Emit,
