@@ -239,6 +239,11 @@ export class Caches {
     return this.all.every((i) => i.hasSynced());
   }
 
+  /** Resolves once every informer has listed (controller-runtime's WaitForCacheSync). */
+  async waitForSync(): Promise<void> {
+    await Promise.all(this.all.flatMap((c) => c.informers.map((i) => i.waitForSync())));
+  }
+
   /** Informers not synced yet (for /readyz messages). */
   unsynced(): string[] {
     return this.all.filter((i) => !i.hasSynced()).map((i) => i.resource);

@@ -19,7 +19,6 @@ import { LABEL_CHAT_SERVICE } from '../manifests/index.js';
 import { HttpNodeApiClient } from './nodeapi/index.js';
 import { RolloutExecutor } from './rollout/executor.js';
 import { Caches } from './caches.js';
-import type { MultiInformer } from './caches.js';
 import { ChatServiceReconciler } from './controllers/chatservice.js';
 import { PushProviderReconciler } from './controllers/pushprovider.js';
 import {
@@ -283,12 +282,11 @@ export class Operator {
     this.metrics.leaderStatus.set({ name: this.opts.leaderElectionId }, 1);
     this.log.info({ identity: this.identity }, 'leading: starting reconcile workers');
     // Reconcile everything once the caches are full: a new leader picks up whatever the old
-    // one left unfinished (level-triggered; nothing is carried over).
-    await Promise.all(
-      [this.caches.chatServices, this.caches.pushProviders, this.caches.secrets].map((c) =>
-        waitSynced(c),
-      ),
-    );
+    // one left unfinished (level-triggered; nothing is carried over). All of them, owned
+    // objects included (controller-runtime's WaitForCacheSync): a reconcile that ran before
+    // the StatefulSet list arrived found no live object and re-applied it, so a restart with
+    // 1,000 ChatServices wrote dozens of StatefulSets, statuses and Events for nothing.
+    await this.caches.waitForSync();
     for (const cs of this.caches.chatServices.list()) this.controller.enqueue(keyOf(cs.metadata));
     for (const p of this.caches.pushProviders.list())
       this.providerController.enqueue(keyOf(p.metadata));
@@ -460,15 +458,4 @@ export function specOrMetaChanged(a: KubeObject, b: KubeObject): boolean {
     return JSON.stringify([meta, rest]);
   };
   return strip(a) !== strip(b);
-}
-
-function waitSynced(
-  c:
-    | MultiInformer<KubeObject>
-    | MultiInformer<ChatService & KubeObject>
-    | MultiInformer<PushProvider & KubeObject>,
-): Promise<void> {
-  return Promise.all(
-    (c.informers as { waitForSync(): Promise<void> }[]).map((i) => i.waitForSync()),
-  ).then(() => undefined);
 }

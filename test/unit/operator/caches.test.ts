@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Caches } from '../../../src/operator/caches.js';
 import type { KubeObject } from '../../../src/operator/runtime/kube/types.js';
+import { FakeClock, flush } from './fakes/fake-clock.js';
 import { FakeKube } from './fakes/fake-kube.js';
 
 const NS = 'contact-center';
@@ -77,5 +78,32 @@ describe('Caches', () => {
     expect(cm.data).toEqual({ 'dynamic.ini': '[chat]\n' });
     expect('managedFields' in cm.metadata).toBe(false);
     expect(c.interner.size).toBeGreaterThan(0);
+  });
+
+  it('waitForSync waits for every informer, owned objects included', async () => {
+    const kube = new FakeKube();
+    const clock = new FakeClock();
+    // The first StatefulSet list fails (informers list in start order: ChatServices,
+    // PushProviders, Secrets, ConfigMaps, Services, StatefulSets, ...); it is retried after a
+    // backoff on the fake clock.
+    kube.failNext.list = [...Array<undefined>(5).fill(undefined), new Error('connection reset')];
+    caches = new Caches({
+      client: kube,
+      namespaces: [NS],
+      resyncPeriodMs: 0,
+      httpRoutes: false,
+      clock,
+    });
+    caches.start();
+    let synced = false;
+    void caches.waitForSync().then(() => (synced = true));
+    await flush();
+    expect(caches.unsynced()).toEqual([`statefulsets(${NS})`]);
+    expect(caches.chatServices.hasSynced()).toBe(true);
+    expect(synced).toBe(false);
+    await clock.advance(2000);
+    await flush();
+    expect(caches.unsynced()).toEqual([]);
+    expect(synced).toBe(true);
   });
 });
