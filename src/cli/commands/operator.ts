@@ -189,7 +189,7 @@ export const command: CommandModule = {
     const webhookPort =
       args['webhook-port'] !== undefined ? port('webhook-port', args['webhook-port']) : undefined;
 
-    // KubeConfig without client-node's generated API classes (docs/adr/0017).
+    // KubeConfig without client-node's generated API classes (docs/adr/0018).
     const { loadKubeConfig } = await import('../../operator/runtime/kube/kubeconfig.js');
     const { createLogger } = await import('../../operator/runtime/logger.js');
     const { Operator } = await import('../../operator/manager.js');

@@ -40,7 +40,7 @@ export function controllerReference(owner: KubeObject): OwnerReference {
  * this, ~10 times per ChatService per pass. An allocation profile of 1,000 ChatServices had
  * ensureApplied behind ~60 % of all the bytes the operator allocated (42 KiB per 1.8 KiB
  * object: each nesting level joined its children's text into a new string, plus key arrays
- * and quoted keys), which is what made the heap grow during reconcile storms (docs/adr/0017).
+ * and quoted keys), which is what made the heap grow during reconcile storms (docs/adr/0018).
  * This writes the JSON as UTF-8 into one reused buffer instead (~0.6 KiB allocated per object
  * hashed, and faster), with quoted keys cached and keys sorted in reused scratch arrays.
  * The bytes are exactly those of the straightforward version, so the applied-hash annotations

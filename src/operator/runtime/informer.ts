@@ -90,7 +90,7 @@ export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-confi
  * The metadata (and annotations) are rebuilt without those keys rather than `delete`d: a
  * `delete` turns a V8 object into a hash-table ("dictionary mode") object, several times the
  * size of the compact one JSON.parse made. With 7,000 cached objects that was ~4 MB of
- * property tables in a heap snapshot (docs/adr/0017).
+ * property tables in a heap snapshot (docs/adr/0018).
  */
 export function stripManagedFields<T extends KubeObject>(obj: T): T {
   const meta = obj.metadata;

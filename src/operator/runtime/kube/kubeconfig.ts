@@ -1,5 +1,5 @@
 /**
- * client-node's KubeConfig without client-node's generated API layer (docs/adr/0017).
+ * client-node's KubeConfig without client-node's generated API layer (docs/adr/0018).
  *
  * The operator uses @kubernetes/client-node only for KubeConfig: kubeconfig files, the
  * in-cluster service account, the exec/OIDC/token-file/Azure/GCP authenticators and the undici

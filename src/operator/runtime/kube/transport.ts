@@ -20,7 +20,7 @@
  *   that count write calls).
  */
 // The request context class from its own small module, not client-node's entry point (which
-// loads every generated API and model class; see ./kubeconfig.ts and docs/adr/0017).
+// loads every generated API and model class; see ./kubeconfig.ts and docs/adr/0018).
 import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { Agent } from 'undici';

@@ -1,6 +1,6 @@
 /**
  * client-node's KubeConfig loaded without its generated API layer (src/operator/runtime/kube/
- * kubeconfig.ts, docs/adr/0017): the redirect must cover exactly what client-node's config.js
+ * kubeconfig.ts, docs/adr/0018): the redirect must cover exactly what client-node's config.js
  * imports from './gen/index.js', must keep every generated model and API class out of the
  * process, and must leave KubeConfig working (credentials become headers and a dispatcher).
  */
