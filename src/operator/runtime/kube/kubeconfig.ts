@@ -21,7 +21,7 @@
  * start-up with "does not provide an export named ...", never later;
  * test/unit/operator/runtime/kubeconfig.test.ts reads config.js and fails first.
  */
-import { registerHooks } from 'node:module';
+import * as nodeModule from 'node:module';
 import type * as ConfigModuleNs from '@kubernetes/client-node/dist/config.js';
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 
@@ -49,6 +49,9 @@ let loading: Promise<ConfigModule> | undefined;
 /** client-node's dist/config.js, loaded without dist/gen/index.js (once per process). */
 export function loadConfigModule(): Promise<ConfigModule> {
   loading ??= (async () => {
+    // module.registerHooks is Node >= 22.15 / 23.5; on an older Node 22 load it whole.
+    const registerHooks = (nodeModule as Partial<typeof nodeModule>).registerHooks;
+    if (typeof registerHooks !== 'function') return (await import(CONFIG_MODULE)) as ConfigModule;
     const hooks = registerHooks({
       resolve(specifier, context, nextResolve) {
         if (
