@@ -19,6 +19,8 @@ import {
   readInputFile,
   readInputText,
   readStdin,
+  rereadText,
+  type FileStamp,
   resolveInputs,
   type InputError,
   type InputFile,
@@ -29,6 +31,8 @@ import { collect, emptyModel, type Collector, type ObjectCategory } from './obje
 import { RuleRun } from './rules/index.js';
 import type { ReferenceOptions } from './rules/references.js';
 import { apiSchemaValidator } from './schemas.js';
+import type { Path, Position } from './yaml/path.js';
+import { YamlSource } from './yaml/source.js';
 
 export interface EngineOptions extends ReferenceOptions {
   /** Files over this many bytes are a file-too-large diagnostic and are not read. */
@@ -88,10 +92,42 @@ export async function validatePaths(
       continue;
     }
     const read = readInputText(input.fsPath!, maxFileSize);
-    if (read.kind === 'text') run.adoptText(input.file, read.text, input);
+    if (read.kind === 'text') run.adoptText(input.file, read.text, input, read.stamp);
     else run.adoptRead(input.file, read, input);
   }
   return run.finish();
+}
+
+/**
+ * Where the fields of a YAML file's documents are, for its objects' findings: from its parsed
+ * text while the file is being checked, and afterwards, when the text was let go (drop), from
+ * the file read again (`reread`; undefined when it changed since: then positions fall back to
+ * line 1, column 1).
+ */
+class FilePositions {
+  private reread: (() => YamlSource | undefined) | undefined;
+
+  constructor(
+    private source: YamlSource | undefined,
+    reread: (() => YamlSource | undefined) | undefined,
+  ) {
+    this.reread = reread;
+  }
+
+  locate(index: number, path: Path, at: 'key' | 'value'): Position {
+    if (!this.source && this.reread) {
+      this.source = this.reread();
+      this.reread = undefined;
+    }
+    return this.source ? this.source.locate(index, path, at) : { line: 1, column: 1 };
+  }
+
+  /** Let the text go unless `keep` or it cannot be read again; whether it was let go. */
+  drop(keep: boolean): boolean {
+    if (keep || !this.reread) return false;
+    this.source = undefined;
+    return true;
+  }
 }
 
 /**
@@ -159,10 +195,18 @@ class ValidationRun {
     this.adopt(analyzeRead(task, read, this.taskOptions));
   }
 
-  /** The same for a file already read as text (input/sources.ts readInputText). */
-  adoptText(shown: string, text: string, input: Pick<InputFile, 'explicit' | 'stdin'>): void {
+  /**
+   * The same for a file already read as text (input/sources.ts readInputText); `stamp` says
+   * where to read it again, so its text need not be kept (see adopt).
+   */
+  adoptText(
+    shown: string,
+    text: string,
+    input: Pick<InputFile, 'explicit' | 'stdin'>,
+    stamp?: FileStamp,
+  ): void {
     const task = { file: shown, explicit: input.explicit, stdin: input.stdin };
-    this.adopt(analyzeText(task, text, this.taskOptions));
+    this.adopt(analyzeText(task, text, this.taskOptions), stamp);
   }
 
   async addText(
@@ -198,7 +242,7 @@ class ValidationRun {
   }
 
   /** Take in the result of one file (see file-task.ts). */
-  adopt(r: FileResult): void {
+  adopt(r: FileResult, stamp?: FileStamp): void {
     switch (r.kind) {
       case 'io-error':
         this.ioErrors.push({ file: r.file, message: r.message });
@@ -217,27 +261,43 @@ class ValidationRun {
         if (r.empty) this.perFile.push(emptyDiagnostic(r.file, 'no [section] and no key=value'));
         return;
       case 'yaml': {
-        this.count(r.file, r.text);
+        const seen = this.order.has(r.file);
+        this.count(r.file);
+        const reportedBefore = this.perFile.length + this.rules.reported;
         const src = r.source;
         this.documents += src.documentCount;
         for (const d of src.diagnostics) this.perFile.push(d);
         if (src.documentCount === 0 && src.diagnostics.length === 0)
           this.perFile.push(emptyDiagnostic(r.file, 'no YAML document'));
+        const positions = new FilePositions(src, stamp && this.rereader(r.file, stamp));
         const docs = src.documents;
         for (let i = 0; i < docs.length; i++) {
           const doc = docs[i]!;
           if (doc.data === undefined) continue;
           const index = doc.index;
-          const locate: Locator = (path, at) => src.locate(index, path, at);
+          const locate: Locator = (path, at) => positions.locate(index, path, at);
           collect(this.collector, doc.data, r.file, locate, 0, r.schemaOk[i]);
         }
         // The rules have what they need of these documents (rules/index.ts; the model keeps
-        // them for render when asked): positions are found again from the text if a
-        // cross-object rule reports something later.
+        // them for render when asked): positions are found again if a cross-object rule
+        // reports something later. A file read from disk with nothing to report so far lets
+        // its text go too (it is read again then); the others keep it for code frames.
         src.release();
+        if (seen || !positions.drop(this.perFile.length + this.rules.reported > reportedBefore))
+          this.texts.set(r.file, r.text);
         return;
       }
     }
+  }
+
+  /** Reads a file again for FilePositions (its text is kept for code frames from then on). */
+  private rereader(shown: string, stamp: FileStamp): () => YamlSource | undefined {
+    return () => {
+      const text = rereadText(stamp, this.taskOptions.maxFileSize);
+      if (text === undefined) return undefined;
+      if (!this.texts.has(shown)) this.texts.set(shown, text);
+      return new YamlSource(shown, text);
+    };
   }
 
   checkerFor(file: string): FileChecker | undefined {

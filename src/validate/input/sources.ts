@@ -231,6 +231,30 @@ export function readInputFile(fsPath: string, maxBytes: number): ReadResult {
   }
 }
 
+/** Which file a text was read from, and its size and modification time then. */
+export interface FileStamp {
+  fsPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface TextRead {
+  kind: 'text';
+  text: string;
+  stamp: FileStamp;
+}
+
+/**
+ * The file's text again, when it is still what `stamp` says (same size and modification time),
+ * else undefined: for positions asked after its text was let go (engine.ts).
+ */
+export function rereadText(stamp: FileStamp, maxBytes: number): string | undefined {
+  const r = readInputText(stamp.fsPath, maxBytes);
+  return r.kind === 'text' && r.stamp.size === stamp.size && r.stamp.mtimeMs === stamp.mtimeMs
+    ? r.text
+    : undefined;
+}
+
 /**
  * A regular file's text in one step when it is plain UTF-8 text, else what readInputFile says.
  * `fs.readFileSync(fd, 'utf8')` decodes in C++ without a Buffer per file (10,000 files per CI
@@ -239,10 +263,7 @@ export function readInputFile(fsPath: string, maxBytes: number): ReadResult {
  * decodeText's exact verdict and position. A leading UTF-8 byte order mark is dropped, as
  * TextDecoder does.
  */
-export function readInputText(
-  fsPath: string,
-  maxBytes: number,
-): { kind: 'text'; text: string } | ReadResult {
+export function readInputText(fsPath: string, maxBytes: number): TextRead | ReadResult {
   let fd: number;
   try {
     fd = openSync(fsPath, 'r');
@@ -250,12 +271,14 @@ export function readInputText(
     return { kind: 'error', message: ioMessage(err) };
   }
   let text: string;
+  let stamp: FileStamp;
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) return { kind: 'error', message: 'is a directory' };
     // FIFOs and devices: read up to the cap, as readInputFile does.
     if (!st.isFile()) return readCapped((b, o, l) => readSync(fd, b, o, l, null), maxBytes);
     if (st.size > maxBytes) return { kind: 'too-large', size: st.size };
+    stamp = { fsPath, size: st.size, mtimeMs: st.mtimeMs };
     text = readFileSync(fd, 'utf8');
   } catch (err) {
     return { kind: 'error', message: ioMessage(err) };
@@ -266,7 +289,7 @@ export function readInputText(
   // A NUL at byte offset < BINARY_SNIFF_BYTES is at a character offset below it too.
   if ((nul >= 0 && nul < BINARY_SNIFF_BYTES) || text.includes('\uFFFD'))
     return readInputFile(fsPath, maxBytes);
-  return { kind: 'text', text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  return { kind: 'text', text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, stamp };
 }
 
 function readCapped(

@@ -109,8 +109,30 @@ interface PushProviderSummary extends ProviderSummary {
   users: ChatServiceSummary[] | undefined;
 }
 
+/**
+ * Strings kept from a document must not keep the document's text: V8 makes a substring of 13
+ * or more characters (what the YAML reader gives for a scalar) a slice that references the
+ * whole text. Using a string as a property key turns it, in place, into a reference to its
+ * interned copy, which lets the text go; the value and every reference to it stay as they were.
+ * (Without this, one `apiVersion` per object keeps every file of a large run in memory.)
+ */
+const internTable: Record<string, number> = Object.create(null) as Record<string, number>;
+function detach(s: unknown): void {
+  if (typeof s !== 'string' || s.length < 13) return;
+  internTable[s] = 0;
+  delete internTable[s];
+}
+
+function detachAll(list: readonly unknown[] | undefined): void {
+  if (list) for (let i = 0; i < list.length; i++) detach(list[i]);
+}
+
+function detachValues(map: Record<string, unknown> | undefined): void {
+  if (map) for (const key in map) detach(map[key]);
+}
+
 function chatServiceSummary(o: ManifestObject, facts: ChatServiceFacts): ChatServiceSummary {
-  return {
+  const summary: ChatServiceSummary = {
     apiVersion: o.apiVersion,
     kind: o.kind,
     name: o.name,
@@ -124,10 +146,18 @@ function chatServiceSummary(o: ManifestObject, facts: ChatServiceFacts): ChatSer
     fcmGate: undefined,
     secretRefs: secretRefsOf(o),
   };
+  detach(summary.apiVersion);
+  detach(summary.name);
+  detach(summary.namespace);
+  detach(summary.gmsVersion);
+  detachAll(summary.providers);
+  detach(summary.defaultProvider);
+  if (summary.secretRefs) for (const ref of summary.secretRefs) detachValues(ref);
+  return summary;
 }
 
 function pushProviderSummary(o: ManifestObject): PushProviderSummary {
-  return {
+  const summary: PushProviderSummary = {
     apiVersion: o.apiVersion,
     kind: o.kind,
     name: o.name,
@@ -139,6 +169,13 @@ function pushProviderSummary(o: ManifestObject): PushProviderSummary {
     secretRefs: secretRefsOf(o),
     users: undefined,
   };
+  detach(summary.apiVersion);
+  detach(summary.name);
+  detach(summary.namespace);
+  detach(summary.type);
+  detachValues(summary.options);
+  if (summary.secretRefs) for (const ref of summary.secretRefs) detachValues(ref);
+  return summary;
 }
 
 function checkUnknownKind(o: ManifestObject, emit: Emit): void {
@@ -174,9 +211,13 @@ export class RuleRun {
     }
   }
 
+  /** How many diagnostics the rules have reported so far. */
+  reported = 0;
+
   private record(list: Diagnostic[], f: Finding): void {
     if (this.claims.size > 0) this.claims.get(f.obj)?.add(formatPath(f.path));
     list.push(toDiagnostic(f));
+    this.reported++;
   }
 
   add(category: ObjectCategory, o: ManifestObject): void {
