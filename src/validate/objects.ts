@@ -93,14 +93,17 @@ export function collect(
     locate,
   };
   if (schemaOk !== undefined) obj.schemaOk = schemaOk;
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   if (kind === KIND_CHAT_SERVICE) c.add('chatServices', obj);
   else if (kind === KIND_PUSH_PROVIDER) c.add('pushProviders', obj);
-  else if (group === API_GROUP) c.add('unknownKinds', obj);
+  else if (groupOf(apiVersion) === API_GROUP) c.add('unknownKinds', obj);
   else if (kind === 'Secret' && apiVersion === 'v1') {
     const secret: SecretObject = { ...obj, values: decodeSecretValues(data) };
     c.add('secrets', secret);
   } else bump(c, kind);
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 }
 
 function bump(c: Collector, kind: string): void {

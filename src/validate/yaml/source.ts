@@ -44,6 +44,21 @@ function yamlLib(): YamlModule {
  */
 const FAST_PATH_UNSAFE = /^%|\ufeff|\r(?!\n)|^[ \t]+(?:---|\.\.\.)(?:[ \t\r]|$)/m;
 
+/**
+ * Whether FAST_PATH_UNSAFE can match at all: each of its branches needs one of these, and
+ * looking for them (memchr-like scans) is cheaper than the multi-line pattern over every
+ * clean file.
+ */
+function mayBeUnsafeForFastPath(text: string): boolean {
+  return (
+    text.includes('%') ||
+    text.includes('\ufeff') ||
+    text.includes('\r') ||
+    text.includes('---') ||
+    text.includes('...')
+  );
+}
+
 /** Aliases a document may expand before it is called a "billion laughs" document. */
 export const MAX_ALIAS_COUNT = 100;
 /** Collections nested deeper than this are refused (and never reach recursive rules). */
@@ -93,7 +108,7 @@ export class YamlSource {
   /** js-yaml pre-check: true when it accepted the file (documents filled), false to fall back. */
   private fastParse(): boolean {
     // Directives (%YAML 1.1, %TAG) change how scalars resolve: leave them to the authority.
-    if (FAST_PATH_UNSAFE.test(this.text)) return false;
+    if (mayBeUnsafeForFastPath(this.text) && FAST_PATH_UNSAFE.test(this.text)) return false;
     let events: Event[];
     try {
       events = parseEvents(this.text, { maxDepth: MAX_DEPTH });
