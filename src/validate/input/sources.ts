@@ -146,11 +146,17 @@ export function resolveInputs(
   const cwd = opts.cwd ?? process.cwd();
   const files: InputFile[] = [];
   const errors: InputError[] = [];
-  const seen = new Set<string>();
+  // A single file or directory argument cannot name a file twice (a walk yields each path
+  // once); several arguments, or a glob (it may match a directory and files inside it), need
+  // the check. 10,000 paths of one directory need no set.
+  const seen =
+    paths.length > 1 || paths.some((p) => GLOB_CHARS.test(p)) ? new Set<string>() : undefined;
   const add = (f: InputFile) => {
-    const key = f.stdin ? '\0stdin' : (f.fsPath ?? f.file);
-    if (seen.has(key)) return;
-    seen.add(key);
+    if (seen) {
+      const key = f.stdin ? '\0stdin' : (f.fsPath ?? f.file);
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
     files.push(f);
   };
   for (const p of paths) {
