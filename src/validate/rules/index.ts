@@ -6,7 +6,7 @@
  *   shared.ts ChatServiceFacts). What the cross-object rules need later is kept as a small
  *   summary (its reference, facts, provider type, option map, Secret references), so the
  *   document itself can be dropped: at CI scale (10,000 documents) keeping every document
- *   cost more than the rules (docs/adr/0016, 0017).
+ *   cost more than the rules (docs/adr/0016, 0019).
  * - `finish()` runs the cross-object rules over the summaries: references between
  *   ChatServices, PushProviders and Secrets, FCM providers of an old GMS, PushProvider options
  *   gated by the versions of the ChatServices using them; and the schema rule for the few

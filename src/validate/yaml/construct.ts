@@ -3,8 +3,8 @@
  *
  * js-yaml 5 parses in two steps: `parseEvents` (public API) and a constructor that turns the
  * events into data. Its constructor is general (any tag, anchors and aliases, merge keys, Map
- * carriers) and it was about a third of the fast path's cost at CI scale (docs/adr/0017); the
- * documents gmsctl reads are plain mappings, sequences and scalars. This builds those the way
+ * carriers) and took about twice as long as this one over 10,000 manifests (docs/adr/0019);
+ * the documents gmsctl reads are plain mappings, sequences and scalars. This builds those the way
  * js-yaml's constructor does with the same options (CORE_SCHEMA, `{}` mappings, keys as
  * `String(key)`), with js-yaml's own tag definitions resolving every scalar, and refuses
  * everything else, so the caller falls back to js-yaml `loadAll` for the text:

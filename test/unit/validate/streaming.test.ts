@@ -1,5 +1,5 @@
 /**
- * gmsctl validate checks each document as it is read and lets it go (docs/adr/0017): findings
+ * gmsctl validate checks each document as it is read and lets it go (docs/adr/0019): findings
  * of the cross-object rules about files read earlier (references, duplicates) must still point
  * at the right line and carry the right code frame, whether the file's text was kept or read
  * again; and a file that changes while gmsctl runs must not produce a wrong position or a crash.
