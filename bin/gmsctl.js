@@ -3,14 +3,15 @@
 // through `prepare`). gmsctl needs Node >= 22; the project pins Node 24 LTS as the `node`
 // devDependency, so when an older node starts this file (a machine's Node 20, say) and the
 // pinned one is installed, re-run on it instead of failing on a missing API halfway through.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 const MIN_MAJOR = 22;
 const major = Number(process.versions.node.split('.')[0]);
 
 if (major < MIN_MAJOR) {
+  // Loaded only on this path: a normal start should not pay for child_process.
+  const { spawnSync } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   if (existsSync(pinned) && process.env.GMSCTL_REEXEC !== '1') {
     const res = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
