@@ -22,7 +22,7 @@ if (major < MIN_MAJOR) {
     process.exit(res.status ?? 1);
   }
   process.stderr.write(
-    `gmsctl: Node ${process.versions.node} is too old (need >= ${MIN_MAJOR}); run \`npm ci\` to install the pinned Node 24, or use \`npx gmsctl\`\n`,
+    `gmsctl: Node ${process.versions.node} is too old (need >= ${MIN_MAJOR}); run \`npm ci\` in the project to install the pinned Node 24\n`,
   );
   process.exit(2);
 }
