@@ -2,10 +2,12 @@
 // architecture rule of DESIGN.md: imports flow one way only,
 //   catalog -> api -> config -> validate -> lb -> manifests -> {operator, cli, gateway}
 // so a folder may import from folders to its left and never from those to its right.
+// src/util comes before all of them: small helpers any folder may use, importing no other.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const LAYERS = [
+  ['util'],
   ['catalog'],
   ['api'],
   ['config'],
@@ -28,7 +30,7 @@ function boundaryRules() {
           {
             patterns: forbidden.map((f) => ({
               group: [`**/${f}/*`, `**/${f}/**`, `../${f}`, `../../${f}`],
-              message: `src/${folder} may not import src/${f} (DESIGN.md: imports flow catalog -> api -> config -> validate -> lb -> manifests -> operator/cli/gateway)`,
+              message: `src/${folder} may not import src/${f} (DESIGN.md: imports flow util -> catalog -> api -> config -> validate -> lb -> manifests -> operator/cli/gateway)`,
             })),
           },
         ],

@@ -1,5 +1,6 @@
 /** Prometheus metrics of one gateway node (prom-client, one registry per node). */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics, type Counter } from 'prom-client';
+import { declareMetrics } from '../../util/metrics.js';
 
 export interface GatewayMetricsSources {
   cometdSessions(): number;
@@ -18,74 +19,52 @@ export class GatewayMetrics {
   readonly files: Counter<'operation' | 'result'>;
 
   constructor(src: GatewayMetricsSources, defaults = false) {
-    const registers = [this.registry];
     if (defaults) collectDefaultMetrics({ register: this.registry });
-    this.operations = new Counter({
-      name: 'gms_chat_operations_total',
-      help: 'Chat V2 CometD operations by operation and result (ok or error code)',
-      labelNames: ['operation', 'result'],
-      registers,
+    const declare = declareMetrics(this.registry);
+    this.operations = declare.counter(
+      'gms_chat_operations_total',
+      'Chat V2 CometD operations by operation and result (ok or error code)',
+      ['operation', 'result'],
+    );
+    this.pushes = declare.counter(
+      'gms_push_notifications_total',
+      'Push notifications sent, by family and result',
+      ['family', 'result'],
+    );
+    this.pushSkips = declare.counter(
+      'gms_push_skipped_total',
+      'Chat events not pushed, by reason',
+      ['reason'],
+    );
+    this.reloads = declare.counter('gms_config_reloads_total', 'Configuration reloads by result', [
+      'result',
+    ]);
+    this.refusedChanges = declare.counter(
+      'gms_config_refused_changes_total',
+      'Runtime changes to restart-required options that were refused (the old value stays)',
+    );
+    this.files = declare.counter(
+      'gms_file_operations_total',
+      'chat-ntf file operations by operation and result',
+      ['operation', 'result'],
+    );
+    // Read from the node's state at scrape time.
+    declare.gauge('gms_cometd_sessions', 'CometD sessions held by this node', [], function () {
+      this.set(src.cometdSessions());
     });
-    this.pushes = new Counter({
-      name: 'gms_push_notifications_total',
-      help: 'Push notifications sent, by family and result',
-      labelNames: ['family', 'result'],
-      registers,
-    });
-    this.pushSkips = new Counter({
-      name: 'gms_push_skipped_total',
-      help: 'Chat events not pushed, by reason',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.reloads = new Counter({
-      name: 'gms_config_reloads_total',
-      help: 'Configuration reloads by result',
-      labelNames: ['result'],
-      registers,
-    });
-    this.refusedChanges = new Counter({
-      name: 'gms_config_refused_changes_total',
-      help: 'Runtime changes to restart-required options that were refused (the old value stays)',
-      registers,
-    });
-    this.files = new Counter({
-      name: 'gms_file_operations_total',
-      help: 'chat-ntf file operations by operation and result',
-      labelNames: ['operation', 'result'],
-      registers,
-    });
-    new Gauge({
-      name: 'gms_cometd_sessions',
-      help: 'CometD sessions held by this node',
-      registers,
-      collect() {
-        this.set(src.cometdSessions());
-      },
-    });
-    new Gauge({
-      name: 'gms_chats_bound',
-      help: 'Chat sessions whose events this node receives',
-      registers,
-      collect() {
+    declare.gauge(
+      'gms_chats_bound',
+      'Chat sessions whose events this node receives',
+      [],
+      function () {
         this.set(src.chatsBound());
       },
+    );
+    declare.gauge('gms_chatservers_attached', 'Chat Server connections attached', [], function () {
+      this.set(src.chatServersAttached());
     });
-    new Gauge({
-      name: 'gms_chatservers_attached',
-      help: 'Chat Server connections attached',
-      registers,
-      collect() {
-        this.set(src.chatServersAttached());
-      },
-    });
-    new Gauge({
-      name: 'gms_node_online',
-      help: '1 when the node status is ONLINE',
-      registers,
-      collect() {
-        this.set(src.online() ? 1 : 0);
-      },
+    declare.gauge('gms_node_online', '1 when the node status is ONLINE', [], function () {
+      this.set(src.online() ? 1 : 0);
     });
   }
 }

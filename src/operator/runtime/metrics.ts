@@ -4,7 +4,14 @@
  * client-go's workqueue and rest client names, and the operator's own gms_* metrics.
  * One Registry per operator instance (tests run several in one process).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Registry,
+  collectDefaultMetrics,
+  type Counter,
+  type Gauge,
+  type Histogram,
+} from 'prom-client';
+import { declareMetrics, type GaugeCollect } from '../../util/metrics.js';
 import type { QueueMetrics } from './workqueue.js';
 import type { RequestInfo } from './kube/transport.js';
 import type { InformerObserver } from './informer.js';
@@ -44,144 +51,126 @@ export class OperatorMetrics {
   >();
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
-    const registers = [this.registry];
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.reconcileTotal = new Counter({
-      name: 'controller_runtime_reconcile_total',
-      help: 'Total number of reconciliations per controller',
-      labelNames: ['controller', 'result'],
-      registers,
-    });
-    this.reconcileErrors = new Counter({
-      name: 'controller_runtime_reconcile_errors_total',
-      help: 'Total number of reconciliation errors per controller',
-      labelNames: ['controller'],
-      registers,
-    });
-    this.terminalReconcileErrors = new Counter({
-      name: 'controller_runtime_terminal_reconcile_errors_total',
-      help: 'Total number of terminal reconciliation errors per controller',
-      labelNames: ['controller'],
-      registers,
-    });
-    this.reconcileTime = new Histogram({
-      name: 'controller_runtime_reconcile_time_seconds',
-      help: 'Length of time per reconciliation per controller',
-      labelNames: ['controller'],
-      buckets: RECONCILE_BUCKETS,
-      registers,
-    });
-    this.maxConcurrentReconciles = new Gauge({
-      name: 'controller_runtime_max_concurrent_reconciles',
-      help: 'Maximum number of concurrent reconciles per controller',
-      labelNames: ['controller'],
-      registers,
-    });
-    this.activeWorkers = new Gauge({
-      name: 'controller_runtime_active_workers',
-      help: 'Number of currently used workers per controller',
-      labelNames: ['controller'],
-      registers,
-    });
-    this.queueDepth = new Gauge({
-      name: 'workqueue_depth',
-      help: 'Current depth of workqueue',
-      labelNames: ['name', 'controller'],
-      registers,
-    });
-    this.queueAdds = new Counter({
-      name: 'workqueue_adds_total',
-      help: 'Total number of adds handled by workqueue',
-      labelNames: ['name', 'controller'],
-      registers,
-    });
-    this.queueLatency = new Histogram({
-      name: 'workqueue_queue_duration_seconds',
-      help: 'How long in seconds an item stays in workqueue before being requested',
-      labelNames: ['name', 'controller'],
-      buckets: QUEUE_BUCKETS,
-      registers,
-    });
-    this.workDuration = new Histogram({
-      name: 'workqueue_work_duration_seconds',
-      help: 'How long in seconds processing an item from workqueue takes',
-      labelNames: ['name', 'controller'],
-      buckets: QUEUE_BUCKETS,
-      registers,
-    });
+    const declare = declareMetrics(this.registry);
+    const controller = ['controller'] as const;
+    // client-go's workqueue metrics carry the queue's name; controller-runtime adds the
+    // controller, and each controller has one queue named after it.
+    const queue = ['name', 'controller'] as const;
+    this.reconcileTotal = declare.counter(
+      'controller_runtime_reconcile_total',
+      'Total number of reconciliations per controller',
+      ['controller', 'result'],
+    );
+    this.reconcileErrors = declare.counter(
+      'controller_runtime_reconcile_errors_total',
+      'Total number of reconciliation errors per controller',
+      controller,
+    );
+    this.terminalReconcileErrors = declare.counter(
+      'controller_runtime_terminal_reconcile_errors_total',
+      'Total number of terminal reconciliation errors per controller',
+      controller,
+    );
+    this.reconcileTime = declare.histogram(
+      'controller_runtime_reconcile_time_seconds',
+      'Length of time per reconciliation per controller',
+      controller,
+      RECONCILE_BUCKETS,
+    );
+    this.maxConcurrentReconciles = declare.gauge(
+      'controller_runtime_max_concurrent_reconciles',
+      'Maximum number of concurrent reconciles per controller',
+      controller,
+    );
+    this.activeWorkers = declare.gauge(
+      'controller_runtime_active_workers',
+      'Number of currently used workers per controller',
+      controller,
+    );
+    this.queueDepth = declare.gauge('workqueue_depth', 'Current depth of workqueue', queue);
+    this.queueAdds = declare.counter(
+      'workqueue_adds_total',
+      'Total number of adds handled by workqueue',
+      queue,
+    );
+    this.queueLatency = declare.histogram(
+      'workqueue_queue_duration_seconds',
+      'How long in seconds an item stays in workqueue before being requested',
+      queue,
+      QUEUE_BUCKETS,
+    );
+    this.workDuration = declare.histogram(
+      'workqueue_work_duration_seconds',
+      'How long in seconds processing an item from workqueue takes',
+      queue,
+      QUEUE_BUCKETS,
+    );
+    // Both read every tracked queue at scrape time (trackQueue).
     const sources = this.unfinishedSources;
-    this.unfinishedWork = new Gauge({
-      name: 'workqueue_unfinished_work_seconds',
-      help: 'How many seconds of work has been done that is in progress and has not been observed by work_duration',
-      labelNames: ['name', 'controller'],
-      registers,
-      collect() {
-        for (const [name, f] of sources) this.set({ name, controller: name }, f().unfinished);
-      },
-    });
-    this.longestRunning = new Gauge({
-      name: 'workqueue_longest_running_processor_seconds',
-      help: 'How many seconds has the longest running processor for workqueue been running',
-      labelNames: ['name', 'controller'],
-      registers,
-      collect() {
-        for (const [name, f] of sources) this.set({ name, controller: name }, f().longest);
-      },
-    });
-    this.retries = new Counter({
-      name: 'workqueue_retries_total',
-      help: 'Total number of retries handled by workqueue',
-      labelNames: ['name', 'controller'],
-      registers,
-    });
-    this.restRequests = new Counter({
-      name: 'rest_client_requests_total',
-      help: 'Number of HTTP requests, partitioned by status code, method, verb and resource',
-      labelNames: ['code', 'method', 'verb', 'resource'],
-      registers,
-    });
-    this.restLatency = new Histogram({
-      name: 'rest_client_request_duration_seconds',
-      help: 'Request latency in seconds, by verb',
-      labelNames: ['verb'],
-      buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
-      registers,
-    });
-    this.leaderStatus = new Gauge({
-      name: 'leader_election_master_status',
-      help: '1 if this replica is the leader of the named lease, 0 otherwise',
-      labelNames: ['name'],
-      registers,
-    });
-    this.rolloutPhase = new Gauge({
-      name: 'gms_rollout_phase',
-      help: 'Rollout phase per ChatService: 1 for the current phase, 0 for the others',
-      labelNames: ['namespace', 'name', 'phase'],
-      registers,
-    });
-    this.informerRestarts = new Counter({
-      name: 'gms_informer_watch_restarts_total',
-      help: 'Watch restarts per informer, by reason (closed, error, stalled, expired)',
-      labelNames: ['resource', 'reason'],
-      registers,
-    });
-    this.informerRelists = new Counter({
-      name: 'gms_informer_relists_total',
-      help: 'Full lists per informer (start-up and 410 Gone)',
-      labelNames: ['resource'],
-      registers,
-    });
-    this.informerSynced = new Gauge({
-      name: 'gms_informer_synced',
-      help: '1 once the informer cache has been filled by its first list',
-      labelNames: ['resource'],
-      registers,
-    });
-    this.eventsDropped = new Counter({
-      name: 'gms_events_dropped_total',
-      help: 'Events not recorded because an object exceeded its event budget',
-      registers,
-    });
+    const fromQueues = (
+      pick: (s: { unfinished: number; longest: number }) => number,
+    ): GaugeCollect<'name' | 'controller'> =>
+      function () {
+        for (const [name, f] of sources) this.set({ name, controller: name }, pick(f()));
+      };
+    this.unfinishedWork = declare.gauge(
+      'workqueue_unfinished_work_seconds',
+      'How many seconds of work has been done that is in progress and has not been observed by work_duration',
+      queue,
+      fromQueues((s) => s.unfinished),
+    );
+    this.longestRunning = declare.gauge(
+      'workqueue_longest_running_processor_seconds',
+      'How many seconds has the longest running processor for workqueue been running',
+      queue,
+      fromQueues((s) => s.longest),
+    );
+    this.retries = declare.counter(
+      'workqueue_retries_total',
+      'Total number of retries handled by workqueue',
+      queue,
+    );
+    this.restRequests = declare.counter(
+      'rest_client_requests_total',
+      'Number of HTTP requests, partitioned by status code, method, verb and resource',
+      ['code', 'method', 'verb', 'resource'],
+    );
+    this.restLatency = declare.histogram(
+      'rest_client_request_duration_seconds',
+      'Request latency in seconds, by verb',
+      ['verb'],
+      [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+    );
+    this.leaderStatus = declare.gauge(
+      'leader_election_master_status',
+      '1 if this replica is the leader of the named lease, 0 otherwise',
+      ['name'],
+    );
+    this.rolloutPhase = declare.gauge(
+      'gms_rollout_phase',
+      'Rollout phase per ChatService: 1 for the current phase, 0 for the others',
+      ['namespace', 'name', 'phase'],
+    );
+    this.informerRestarts = declare.counter(
+      'gms_informer_watch_restarts_total',
+      'Watch restarts per informer, by reason (closed, error, stalled, expired)',
+      ['resource', 'reason'],
+    );
+    this.informerRelists = declare.counter(
+      'gms_informer_relists_total',
+      'Full lists per informer (start-up and 410 Gone)',
+      ['resource'],
+    );
+    this.informerSynced = declare.gauge(
+      'gms_informer_synced',
+      '1 once the informer cache has been filled by its first list',
+      ['resource'],
+    );
+    this.eventsDropped = declare.counter(
+      'gms_events_dropped_total',
+      'Events not recorded because an object exceeded its event budget',
+    );
   }
 
   queueMetrics(controller: string): QueueMetrics {
