@@ -25,6 +25,7 @@
  * in time linear in the input: one forward pass (native indexOf for line ends, one
  * single-character-class regex for control characters), no backtracking.
  */
+import { firstInvalidUtf8, positionOfByte, utf16ByteOrder } from '../../util/utf8.js';
 import { printable } from './safety.js';
 import type { IniDocument, IniEntry, IniProblem, IniSection, Position } from './types.js';
 
@@ -291,73 +292,21 @@ export function parseIni(text: string): IniDocument {
   return new Parser(text).parse();
 }
 
-/** Offset of the first byte that is not valid UTF-8, or -1. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  const n = bytes.length;
-  let i = 0;
-  while (i < n) {
-    const b0 = bytes[i]!;
-    if (b0 < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let min: number;
-    if (b0 >= 0xc2 && b0 <= 0xdf) {
-      need = 1;
-      min = 0x80;
-    } else if (b0 >= 0xe0 && b0 <= 0xef) {
-      need = 2;
-      min = 0x800;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      need = 3;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    let cp = b0 & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const bk = bytes[i + k];
-      if (bk === undefined || (bk & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (bk & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return -1;
-}
-
-/** Line and column (UTF-16 columns, BOM not counted) of a byte offset in UTF-8 bytes. */
-function positionOfByte(bytes: Uint8Array, offset: number): Position {
-  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
-  let line = 1;
-  let lineStart = prefix.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let k = 0; k < prefix.length; k++) {
-    const c = prefix.charCodeAt(k);
-    if (c === LF || (c === CR && prefix.charCodeAt(k + 1) !== LF)) {
-      line++;
-      lineStart = k + 1;
-    }
-  }
-  return { line, column: prefix.length - lineStart + 1 };
-}
-
 /**
  * Parse INI bytes as read from a file: UTF-8 (with or without BOM). A UTF-16 BOM or bytes that
  * are not UTF-8 are an `ini-encoding` error (with the position of the first bad byte); the
  * text is still parsed (invalid bytes become U+FFFD) so the other problems show too.
  */
 export function parseIniBuffer(bytes: Uint8Array): IniDocument {
-  if (
-    bytes.length >= 2 &&
-    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
-  ) {
-    const le = bytes[0] === 0xff;
-    const doc = parseIni(new TextDecoder(le ? 'utf-16le' : 'utf-16be').decode(bytes));
+  const utf16 = utf16ByteOrder(bytes);
+  if (utf16 !== undefined) {
+    const doc = parseIni(
+      new TextDecoder(utf16 === 'little' ? 'utf-16le' : 'utf-16be').decode(bytes),
+    );
     doc.problems.unshift({
       rule: 'ini-encoding',
       severity: 'error',
-      message: `the file is UTF-16 (${le ? 'little' : 'big'}-endian byte order mark); save it as UTF-8`,
+      message: `the file is UTF-16 (${utf16}-endian byte order mark); save it as UTF-8`,
       line: 1,
       column: 1,
     });
