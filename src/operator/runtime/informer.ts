@@ -13,7 +13,9 @@
  *   and reopened twice a minute. Here watches ask for bookmarks (allowWatchBookmarks; the
  *   API server sends one about every minute, cf. nolar/kopf#1268) and a watchdog restarts a
  *   watch that is silent for stallTimeoutMs (default 90 s) - a half-open TCP connection
- *   (kubernetes-client/javascript#596) is detected within that bound.
+ *   (kubernetes-client/javascript#596) is detected within that bound. A quiet resource may
+ *   get no bookmark for longer (see run()); the restart then resumes from the same
+ *   resourceVersion, without a relist, and is not logged as a failure.
  * - Its list is not paginated and there is no resync; here lists are paged (limit 500) and a
  *   periodic resync re-delivers every cached object to the handlers (controller-runtime's
  *   SyncPeriod; no API call), so a missed edge never leaves an object unreconciled.
@@ -235,6 +237,23 @@ export class Informer<T extends KubeObject> {
           this.resourceVersion = '';
           this.opts.observer?.relist?.(this.resource, 'expired');
           delay = Math.round(this.random() * 1000);
+        } else if (err instanceof WatchStalledError) {
+          // Routine on a quiet resource, not a failure: kube-apiserver sends a watcher a
+          // bookmark only once its watch cache has seen a newer resourceVersion
+          // (k8s.io/apiserver pkg/storage/cacher, cacheWatcher.process), and on a resource
+          // nobody writes that waits for etcd's progress notifications, which may come every
+          // few minutes (measured here: the first bookmark of a quiet watch after ~2 min).
+          // The watch resumes from the same resourceVersion (no relist), after a short jitter;
+          // the restart is counted (watch restarts, reason "stalled"), logged at debug only.
+          delay = Math.round(this.random() * 1000);
+          this.backoff.reset();
+          this.opts.observer?.watchEnded?.(this.resource, err, delay);
+          this.opts.logger?.debug(
+            { resource: this.resource, resourceVersion: this.resourceVersion, retryInMs: delay },
+            're-watching a watch that was quiet for the stall bound',
+          );
+          await this.sleepOrStop(delay, signal);
+          continue;
         } else {
           delay = this.backoff.next();
         }
@@ -244,14 +263,14 @@ export class Informer<T extends KubeObject> {
           'list/watch failed; retrying',
         );
       }
-      if (delay > 0) {
-        try {
-          await this.clock.sleep(delay, signal);
-        } catch {
-          break;
-        }
-      }
+      await this.sleepOrStop(delay, signal);
     }
+  }
+
+  /** Waits before the next list/watch; returns early (the loop then ends) when stopped. */
+  private async sleepOrStop(delay: number, signal: AbortSignal): Promise<void> {
+    if (delay <= 0) return;
+    await this.clock.sleep(delay, signal).catch(() => undefined);
   }
 
   private async listAndReplace(signal: AbortSignal): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Informer } from '../../../../src/operator/runtime/informer.js';
 import { ApiError } from '../../../../src/operator/runtime/kube/errors.js';
@@ -203,6 +204,33 @@ describe('Informer', () => {
     await clock.advance(2000); // backoff
     expect(kube.requests.filter((r) => r.verb === 'watch')).toHaveLength(2);
     expect(kube.openWatches).toBe(1);
+    await inf.stop();
+  });
+
+  it('a stalled watch resumes from its resourceVersion: no relist, no backoff growth, no warning', async () => {
+    const warnings: unknown[] = [];
+    const logger = {
+      warn: (o: unknown) => warnings.push(o),
+      debug: () => undefined,
+    } as unknown as Logger;
+    const { kube, inf, clock, events } = setup({ stallTimeoutMs: 90_000, logger });
+    kube.seed(cm('a'));
+    inf.start();
+    await inf.waitForSync();
+    await flush();
+    const lists = (): number => kube.requests.filter((r) => r.verb === 'list').length;
+    expect(lists()).toBe(1);
+    for (let i = 0; i < 5; i++) {
+      kube.stallWatches(); // a quiet resource: no event, no bookmark
+      await clock.advance(90_000);
+      await clock.advance(600); // the jitter (random 0.5 -> 500 ms), not a growing backoff
+      expect(kube.requests.filter((r) => r.verb === 'watch')).toHaveLength(i + 2);
+    }
+    expect(lists()).toBe(1);
+    expect(warnings).toEqual([]);
+    kube.seed(cm('b')); // the resumed watch still delivers
+    await flush();
+    expect(events).toEqual(['add a', 'add b']);
     await inf.stop();
   });
 
