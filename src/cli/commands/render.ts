@@ -8,16 +8,16 @@
  *                                       dynamic.ini  options that apply at once (mutable ConfigMap)
  *                                       secrets.ini  credentials, mode 0600, only when the
  *                                                    inputs hold the Secrets they come from
- * each atomically (temp file + rename), and prints what it wrote. Without -o it prints each
- * ChatService's gms.ini to stdout (never credentials).
+ * all or nothing (temporary files, renamed into place once every one is written), and prints
+ * what it wrote. Without -o it prints each ChatService's gms.ini to stdout (never credentials).
  *
  * Targets: `ini` here; the load-balancer targets (nginx, haproxy, apache, ingress-nginx,
  * gateway-api) plug into RENDER_TARGETS from src/lb. --backend host:port (repeatable) names the
  * GMS nodes a load-balancer config sends traffic to; it is parsed and checked here for all
  * targets.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { isIPv6 } from 'node:net';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ChatService, PushProvider, SecretData } from '../../api/types.js';
 import { hostProblem, render, renderFiles } from '../../config/index.js';
@@ -29,7 +29,7 @@ import {
   type ValidationModel,
 } from '../../validate/index.js';
 import { UsageError, type CommandModule } from '../command.js';
-import { useColor, writeFileAtomic } from './output.js';
+import { useColor, writeFilesAtomic, WriteFilesError } from './output.js';
 import { inputOptions, parseInputArgs, positionals, reportIoErrors } from './validate.js';
 import { loadFileCheckers } from './validate-checkers.js';
 
@@ -150,14 +150,20 @@ export const renderIniTarget: RenderTarget = ({ model }) => {
 };
 
 export function parseBackend(text: string): Backend {
-  const m = /^([^:\s]+):(\d{1,5})$/.exec(text);
+  // IPv6 in brackets, as in URLs: [2001:db8::1]:8080 (docs/load-balancers.md, "Backends").
+  const v6 = /^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$/.exec(text);
+  const m = v6 ?? /^([^:\s]+):(\d{1,5})$/.exec(text);
   if (!m)
     throw new UsageError(
-      `--backend ${JSON.stringify(text)}: expected host:port (e.g. gms-0.gms.contact-center.svc:8080)`,
+      `--backend ${JSON.stringify(text)}: expected host:port or [IPv6]:port (e.g. gms-0.gms.contact-center.svc:8080)`,
     );
   const host = m[1]!;
   const port = Number(m[2]);
-  const problem = hostProblem(host);
+  const problem = v6
+    ? isIPv6(host)
+      ? undefined
+      : `"${host}" in brackets is not an IPv6 address`
+    : hostProblem(host);
   if (problem) throw new UsageError(`--backend ${JSON.stringify(text)}: ${problem}`);
   if (port < 1 || port > 65535)
     throw new UsageError(`--backend ${JSON.stringify(text)}: port ${port} is not 1-65535`);
@@ -280,19 +286,15 @@ export const command: CommandModule = {
       });
       return 0;
     }
-    for (const f of outcome.files) {
-      const full = join(outDir, f.path);
-      try {
-        mkdirSync(dirname(full), { recursive: true });
-        writeFileAtomic(full, f.content, f.mode ?? 0o644);
-        // umask may have narrowed the mode at creation; credentials stay 0600 either way.
-        if (f.mode !== undefined) chmodSync(full, f.mode);
-      } catch (err) {
-        throw new UsageError(
-          `cannot write ${full}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      process.stdout.write(`wrote ${full}${f.mode === 0o600 ? ' (mode 0600)' : ''}\n`);
+    // All or nothing: a directory that cannot be written leaves no half-rendered output.
+    try {
+      writeFilesAtomic(
+        outcome.files.map((f) => ({ ...f, path: join(outDir, f.path) })),
+        (f) => process.stdout.write(`wrote ${f.path}${f.mode === 0o600 ? ' (mode 0600)' : ''}\n`),
+      );
+    } catch (err) {
+      if (!(err instanceof WriteFilesError)) throw err;
+      throw new UsageError(`cannot write ${err.path}: ${err.message}`);
     }
     return 0;
   },

@@ -1,5 +1,14 @@
 /** gmsctl render as a process: validates first, writes atomically with the right modes. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +74,36 @@ describe('gmsctl render', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  // Runs as root here, so unwritable places are made with a file where a directory must go
+  // (ENOTDIR/EEXIST) or a directory where a file must go (EISDIR at rename).
+  it.each([
+    [
+      'a file where the second ChatService directory must go',
+      (out: string) => {
+        mkdirSync(join(out, 'contact-center'), { recursive: true });
+        writeFileSync(join(out, 'contact-center/mobile-chat'), 'in the way\n');
+      },
+      'contact-center/mobile-chat/gms.ini',
+    ],
+    [
+      'a directory where the last file of the first ChatService must go',
+      (out: string) =>
+        mkdirSync(join(out, 'contact-center/customer-support/secrets.ini'), { recursive: true }),
+      'contact-center/customer-support/secrets.ini',
+    ],
+  ])('-o: %s: exit 2, names the file, writes nothing at all', (_name, block, failing) => {
+    const out = mkdtempSync(join(tmp, 'blocked-'));
+    block(out);
+    const before = readdirSync(out, { recursive: true }).map(String).sort();
+    const r = gmsctl(['render', '-f', 'examples/*.yaml', '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write ${join(out, failing)}`);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stdout).not.toContain('wrote');
+    // No rendered file, no temporary file, no directory made for them.
+    expect(readdirSync(out, { recursive: true }).map(String).sort()).toEqual(before);
+  });
+
   it('reads manifests from stdin', () => {
     const r = gmsctl(['render', '-f', '-'], {
       input: readFileSync('examples/mobile-chat.yaml', 'utf8').replace(
@@ -76,12 +115,29 @@ describe('gmsctl render', () => {
     expect(r.stdout).toContain('[chat.mobile-chat]');
   });
 
+  it('--backend takes IPv6 addresses in brackets, as docs/load-balancers.md says', () => {
+    const r = gmsctl([
+      'render',
+      ...['-f', 'examples/customer-support.yaml', '-f', 'examples/fcmprod.yaml'],
+      ...['-f', 'examples/apnsprod.yaml', '-f', 'examples/hooks.yaml'],
+      ...['--target', 'haproxy', '--backend', '[2001:db8::1]:8080', '--backend', '10.0.0.2:8080'],
+    ]);
+    expect(r.stderr).not.toContain('expected host:port');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('server gms-0 [2001:db8::1]:8080 cookie gms-0 check');
+    expect(r.stdout).toContain('server gms-1 10.0.0.2:8080 cookie gms-1 check');
+  });
+
   it('usage errors exit 2 without a stack trace', () => {
     for (const args of [
       ['render'],
       ['render', '-f', 'examples/', '--target', 'lighttpd'],
       ['render', '-f', 'examples/', '--backend', 'bad host:80'],
       ['render', '-f', 'examples/', '--backend', 'gms-0:99999'],
+      ['render', '-f', 'examples/', '--backend', '[::1'],
+      ['render', '-f', 'examples/', '--backend', '[zz::1]:8080'],
+      ['render', '-f', 'examples/', '--backend', '[fe80::1%eth0]:8080'],
+      ['render', '-f', 'examples/', '--backend', '::1:8080'],
       ['render', '-f', 'missing.yaml'],
     ]) {
       const r = gmsctl(args);
