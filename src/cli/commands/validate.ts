@@ -181,6 +181,7 @@ export const command: CommandModule = {
       toolVersion: pkg.version,
       rulesBaseUrl: baseUrl,
       files: result.files,
+      unreadable: result.ioErrors.map((e) => e.file),
     });
     if (output !== undefined) {
       try {

@@ -86,12 +86,17 @@ export function formatText(report: Report, opts: FormatOptions = {}): string {
     out.push(...frame(d, linesOf(d.file), color));
   }
   if (out.length > 0) out.push('');
+  const unreadable = opts.unreadable?.length ?? 0;
   const mark =
-    report.summary.errors > 0
+    report.summary.errors > 0 || unreadable > 0
       ? paint(color, '31', '✖')
       : report.summary.warnings > 0
         ? paint(color, '33', '⚠')
         : paint(color, '32', '✔');
-  out.push(`${mark} ${summaryLine(report)}`);
+  const unreadableText =
+    unreadable > 0
+      ? `; ${unreadable} ${unreadable === 1 ? 'path' : 'paths'} could not be read`
+      : '';
+  out.push(`${mark} ${summaryLine(report)}${unreadableText}`);
   return `${out.join('\n')}\n`;
 }

@@ -20,6 +20,11 @@ export interface FormatOptions {
    * informationUri; both are left out without it (see rules-base-url.ts).
    */
   rulesBaseUrl?: string;
+  /**
+   * Paths that could not be read (the command exits 2 and names them on stderr): the text
+   * summary then never shows the all-clear mark.
+   */
+  unreadable?: readonly string[];
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;

@@ -47,6 +47,17 @@ describe('exit codes', () => {
       'gmsctl validate: cannot read no/such/file.yaml: no such file or directory\n',
     );
     expect(r.stdout).toMatch(/0 errors, 0 warnings in 1 file/);
+    // Not the all-clear mark: the run failed, and the summary says why.
+    expect(r.stdout).not.toContain('✔');
+    expect(r.stdout).toMatch(/^✖ .*; 1 path could not be read$/m);
+  });
+
+  it('2 for a glob that matches nothing, without the all-clear mark', () => {
+    const r = gmsctl(['validate', 'examples/*.nothing', 'no/such/dir/']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(
+      '✖ 0 errors, 0 warnings in 0 files (0 documents); 2 paths could not be read\n',
+    );
   });
 
   it('2 for usage errors', () => {
