@@ -7,27 +7,11 @@
  * reattach, one node at a time); PendingRollout, below, is the fallback that restarts nothing
  * and reports what waits (never a naive delete-all).
  */
-import type { ChatService, Condition, RolloutStatus } from '../../api/types.js';
-import type { KubeObject } from '../runtime/kube/types.js';
+import type { RolloutStatus } from '../../api/types.js';
 import { ANNOTATION_STATIC_HASH } from '../../manifests/index.js';
-
-export interface RolloutInput {
-  cs: ChatService;
-  statefulSet: string;
-  targetHash: string;
-  headlessService?: string;
-  cached?: { statefulSet?: KubeObject | null; pods?: KubeObject[] };
-  signal?: AbortSignal;
-}
-
-export interface RolloutOutcome {
-  requeueAfterMs?: number;
-  /** status.rollout as it stands after the step (the driver may have persisted it). */
-  rollout: RolloutStatus | undefined;
-  /** status.conditions as the driver left them (it may set Progressing/Degraded). */
-  conditions: Condition[] | undefined;
-  actions: unknown[];
-}
+// What a driver is given and returns is the executor's contract; PendingRollout returns the
+// same shape with no actions.
+import type { RolloutInput, RolloutOutcome } from '../rollout/executor.js';
 
 export interface RolloutDriver {
   reconcile(input: RolloutInput): Promise<RolloutOutcome>;

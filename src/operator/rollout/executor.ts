@@ -11,6 +11,7 @@
  */
 import type { Logger } from 'pino';
 import type { ChatService, Condition, RolloutStatus } from '../../api/types.js';
+import { ANNOTATION_STATIC_HASH } from '../../manifests/index.js';
 import {
   NodeApiError,
   changeStatusConfirmed,
@@ -38,7 +39,7 @@ import {
 } from './types.js';
 
 /** Pod template annotation carrying the static config hash (the manifests module sets it). */
-export const DEFAULT_STATIC_HASH_ANNOTATION = 'gms.chatops.io/static-config-hash';
+export const DEFAULT_STATIC_HASH_ANNOTATION = ANNOTATION_STATIC_HASH;
 const REVISION_LABEL = 'controller-revision-hash';
 /** Requeue after a node API failure: the machine's own timeout decides when to halt. */
 const NODE_API_RETRY_MS = 2000;
@@ -87,7 +88,9 @@ export interface RolloutInput {
 
 export interface RolloutOutcome {
   requeueAfterMs?: number;
+  /** status.rollout as it stands after the step (the driver may have persisted it). */
   rollout: RolloutStatus | undefined;
+  /** status.conditions as the driver left them (it may set Progressing/Degraded). */
   conditions: Condition[] | undefined;
   /** Actions performed (not Waits), in order. */
   actions: RolloutAction[];
