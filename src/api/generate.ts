@@ -9,11 +9,11 @@
  *
  * `generatedFiles()` is pure; the drift tests call it and compare with the checked-in files.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { renderOptionsMarkdown } from '../catalog/index.js';
+import { filesOutOfDate, runGenerator } from '../util/generated-files.js';
 import { chatServiceCrd, pushProviderCrd } from './crd.js';
 import { chatServiceJsonSchema, combinedJsonSchema, pushProviderJsonSchema } from './jsonschema.js';
 
@@ -43,39 +43,12 @@ export function generatedFiles(): Map<string, string> {
 
 /** Files under `root` whose content differs from the generator (missing files included). */
 export function driftedFiles(root: string): string[] {
-  const drifted: string[] = [];
-  for (const [path, content] of generatedFiles()) {
-    let current: string | undefined;
-    try {
-      current = readFileSync(join(root, path), 'utf8');
-    } catch {
-      current = undefined;
-    }
-    if (current !== content) drifted.push(path);
-  }
-  return drifted;
-}
-
-function writeAtomically(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+  return filesOutOfDate(root, generatedFiles());
 }
 
 export function main(argv: string[]): number {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  if (argv.includes('--check')) {
-    const drifted = driftedFiles(root);
-    for (const p of drifted)
-      process.stderr.write(`generate: ${p} is out of date; run npm run generate\n`);
-    return drifted.length === 0 ? 0 : 1;
-  }
-  for (const [path, content] of generatedFiles()) {
-    writeAtomically(join(root, path), content);
-    process.stdout.write(`generate: wrote ${path}\n`);
-  }
-  return 0;
+  return runGenerator(argv, root, generatedFiles, 'npm run generate');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -11,11 +11,11 @@
  * `validatorModules()` is pure; test/unit/validate/schema-validators.test.ts compares it with
  * the checked-in files, so a schema change in src/api without regenerating fails the tests.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv, type Options } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
+import { filesOutOfDate, runGenerator } from '../util/generated-files.js';
 import { apiSchemaSet } from './api-schemas.js';
 import { DETAILED_AJV_OPTIONS, QUICK_AJV_OPTIONS, type SchemaSet } from './rules/schema.js';
 
@@ -84,36 +84,12 @@ export function validatorModules(schemas: SchemaSet = apiSchemaSet()): Map<strin
 
 /** Generated modules under `root` whose content differs from the generator (or is missing). */
 export function driftedValidatorModules(root: string): string[] {
-  const drifted: string[] = [];
-  for (const [path, content] of validatorModules()) {
-    let current: string | undefined;
-    try {
-      current = readFileSync(join(root, path), 'utf8');
-    } catch {
-      current = undefined;
-    }
-    if (current !== content) drifted.push(path);
-  }
-  return drifted;
+  return filesOutOfDate(root, validatorModules());
 }
 
 export function main(argv: string[]): number {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  if (argv.includes('--check')) {
-    const drifted = driftedValidatorModules(root);
-    for (const p of drifted)
-      process.stderr.write(`generate: ${p} is out of date; run npm run generate:validators\n`);
-    return drifted.length === 0 ? 0 : 1;
-  }
-  for (const [path, content] of validatorModules()) {
-    const file = join(root, path);
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, content);
-    renameSync(tmp, file);
-    process.stdout.write(`generate: wrote ${path}\n`);
-  }
-  return 0;
+  return runGenerator(argv, root, () => validatorModules(), 'npm run generate:validators');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
