@@ -12,7 +12,7 @@ import type {
   ProviderType,
   SecretKeySelector,
 } from '../api/types.js';
-import type { IniEntry } from './ini/types.js';
+import type { IniEntry, Position } from './ini/types.js';
 import { eventOptionKey } from './names.js';
 import { typedValue, type ImportContext } from './import-context.js';
 
@@ -82,6 +82,8 @@ export function importProvider(
   name: string,
   entries: readonly IniEntry[],
   fallbackType: ProviderType | undefined,
+  /** The section header, where a note about a missing typed field points. */
+  at?: { section: string; pos: Position },
 ): ImportedProvider {
   const keys = entries.map((e) => e.key);
   const inferred = inferProviderType(keys);
@@ -159,6 +161,26 @@ export function importProvider(
       `an Apple provider needs both apple.keystore and apple.keystorePassword; only ${present} is set (add the other Secret reference)`,
       e.section,
       present,
+    );
+  }
+  // A type's required field the INI does not set: the PushProvider would fail the schema. A
+  // gms.ini kept without its credentials (secrets in another file, as gmsctl render writes
+  // them) is the usual cause. A guessed type already has its own note.
+  const missing =
+    type === 'fcm' && !spec.fcm
+      ? 'fcm.apiKey (spec.fcm.apiKeySecretRef)'
+      : type === 'apple' && !spec.apple
+        ? 'apple.keystore and apple.keystorePassword (spec.apple.keystoreSecretRef, spec.apple.keystorePasswordSecretRef)'
+        : type === 'customhttp' && !spec.customhttp
+          ? 'customhttp.url (spec.customhttp.url)'
+          : undefined;
+  if (missing && at && inferred !== undefined) {
+    ctx.note(
+      'warning',
+      'import-provider',
+      at.pos,
+      `PushProvider ${name} (type ${type}) needs ${missing}, not set in the INI file (credentials kept in another file?): fill it in`,
+      at.section,
     );
   }
   if (Object.keys(events).length > 0) spec.events = events;

@@ -133,15 +133,21 @@ function byPosition(a: ImportNote, b: ImportNote): number {
 export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportResult {
   const ctx = new ImportContext();
 
+  // A malformed section header still opens its section (the parser keeps the entries below
+  // it): say so rather than claim the line was dropped.
+  const headers = new Map(doc.sections.map((s) => [s.pos.line, s.name]));
   for (const p of doc.problems) {
+    const header = p.rule === 'ini-syntax' ? headers.get(p.line) : undefined;
     const lost =
       p.rule === 'ini-duplicate-key'
         ? ' (the last value is imported, the earlier one is lost)'
-        : p.rule === 'ini-syntax'
-          ? ' (the line was not imported)'
-          : p.rule === 'ini-encoding'
-            ? ' (the text was imported as decoded: check it)'
-            : '';
+        : header !== undefined
+          ? ` (read as section [${printable(header)}]: check it)`
+          : p.rule === 'ini-syntax'
+            ? ' (the line was not imported)'
+            : p.rule === 'ini-encoding'
+              ? ' (the text was imported as decoded: check it)'
+              : '';
     ctx.note(p.severity, 'import-ini', p, `${p.rule}: ${p.message}${lost}`);
   }
   for (const e of doc.preamble)
@@ -340,7 +346,10 @@ export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportRes
         s.name,
       );
     }
-    const imported = importProvider(ctx, pname, s.entries, fallbackType);
+    const imported = importProvider(ctx, pname, s.entries, fallbackType, {
+      section: s.name,
+      pos: s.pos,
+    });
     if (imported.guessedType) {
       ctx.note(
         'warning',
@@ -413,7 +422,10 @@ export function importIni(doc: IniDocument, opts: ImportOptions = {}): ImportRes
         for (let i = 2; usedNames.has(gen); i++)
           gen = `${toProviderName(name, 23) || 'gms'}default${i}`;
         usedNames.add(gen);
-        const imported = importProvider(ctx, gen, providerEntries, fallbackType);
+        const imported = importProvider(ctx, gen, providerEntries, fallbackType, {
+          section: 'push',
+          pos: push.pos,
+        });
         pushProviders.push(makeProvider(gen, imported.spec));
         pushSpec.defaultProvider = gen;
         ctx.note(

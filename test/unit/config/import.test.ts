@@ -309,6 +309,51 @@ describe('importIni: several chat services', () => {
   });
 });
 
+describe('importIni: a gms.ini kept without its credentials (gmsctl render writes them apart)', () => {
+  const text = [
+    '[chat.support]',
+    'push_notification_to_active_client=false',
+    '[push]',
+    'pushEnabled=comet,fcm,ios,customhttp',
+    '[push.provider.fcmprod]',
+    'fcm.title=New message',
+    '[push.provider.apnsprod]',
+    'apple.title=New message',
+    '[push.provider.hooks]',
+    'customhttp.message=%s sent new message',
+    '',
+  ].join('\n');
+  const result = importIni(parseIni(text), { gmsVersion: '8.5.219.03' });
+
+  it("warns at each provider's header about the required field the schema will ask for", () => {
+    const warnings = result.notes
+      .filter((n) => n.rule === 'import-provider' && n.severity === 'warning')
+      .map((n) => `${n.line}:${n.column} [${n.section}] ${n.message}`);
+    expect(warnings).toEqual([
+      '5:2 [push.provider.fcmprod] PushProvider fcmprod (type fcm) needs fcm.apiKey (spec.fcm.apiKeySecretRef), not set in the INI file (credentials kept in another file?): fill it in',
+      '7:2 [push.provider.apnsprod] PushProvider apnsprod (type apple) needs apple.keystore and apple.keystorePassword (spec.apple.keystoreSecretRef, spec.apple.keystorePasswordSecretRef), not set in the INI file (credentials kept in another file?): fill it in',
+      '9:2 [push.provider.hooks] PushProvider hooks (type customhttp) needs customhttp.url (spec.customhttp.url), not set in the INI file (credentials kept in another file?): fill it in',
+    ]);
+  });
+
+  it('says nothing about a provider that has its field', () => {
+    const r = importIni(parseIni('[push.provider.fcmprod]\nfcm.apiKey=x\nfcm.title=t\n'));
+    expect(r.notes.filter((n) => n.rule === 'import-provider')).toEqual([]);
+  });
+});
+
+describe('importIni: a malformed section header', () => {
+  it('says the section was read (its keys are imported), not that the line was dropped', () => {
+    const r = importIni(parseIni('[chat]\nenable_notification_mode=true\n[log\nverbose=all\n'));
+    expect(r.chatService.spec.sections).toEqual({ log: { verbose: 'all' } });
+    expect(r.notes.find((n) => n.rule === 'import-ini')).toMatchObject({
+      line: 3,
+      message:
+        'ini-syntax: section header "[log" is missing the closing "]" (read as section [log]: check it)',
+    });
+  });
+});
+
 describe('importIni: what cannot be placed is reported, at its line and column', () => {
   const text = readFixture('import/legacy.ini');
   const result = importIni(parseIni(text), { gmsVersion: '8.5.110.07' });
