@@ -69,17 +69,6 @@ import {
 } from './render-context.js';
 import { renderProvider } from './render-provider.js';
 
-export * from './names.js';
-export {
-  formatPath,
-  type FieldPath,
-  type MissingSecret,
-  type ObjectRef,
-  type RenderProblem,
-  type RenderRule,
-  type SecretFile,
-} from './render-context.js';
-
 export interface RenderedConfig {
   all: GmsConfig;
   static: GmsConfig;

@@ -7,7 +7,7 @@
  */
 import { takesEffect } from '../../catalog/index.js';
 import { cloneConfig, type GmsConfig } from '../../config/index.js';
-import { isCredentialOption } from '../../config/render.js';
+import { isCredentialOption } from '../../config/names.js';
 
 export interface OptionChange {
   section: string;

@@ -14,7 +14,7 @@
  * blank title").
  */
 import { PUSH_EVENT_DEFAULTS, isPushEventName, type PushEventName } from '../../catalog/index.js';
-import { eventOptionKey } from '../../config/render.js';
+import { eventOptionKey } from '../../config/names.js';
 import type { ChatEvent } from '../chat/model.js';
 
 export type PushFamily = 'fcm' | 'apple' | 'customhttp';

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  render,
-  renderFiles,
-  isCredentialOption,
-  formatPath,
-  type RenderedConfig,
-} from '../../../src/config/render.js';
+import { render, renderFiles, type RenderedConfig } from '../../../src/config/render.js';
+import { isCredentialOption } from '../../../src/config/names.js';
+import { formatPath } from '../../../src/config/render-context.js';
 import { configToObject, configFromIni, type GmsConfig } from '../../../src/config/model.js';
 import { serializeIni } from '../../../src/config/ini/serialize.js';
 import { parseIni } from '../../../src/config/ini/parse.js';
