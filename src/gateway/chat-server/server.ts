@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChatError, ErrorCode, isChatError } from '../chat/errors.js';
+import { ChatError, ErrorCode, httpStatusOf, isChatError } from '../chat/errors.js';
 import type { ChatEvent, Party, ParticipantType } from '../chat/model.js';
 import { HttpError, readJson, sendJson } from '../util/http.js';
 import type { Logger } from '../util/log.js';
@@ -212,7 +212,7 @@ export class ChatServerSimulator {
       if (e instanceof HttpError) {
         sendJson(res, e.status, { error: { code: e.code ?? e.status, message: e.message } });
       } else if (isChatError(e)) {
-        sendJson(res, statusOf(e), { error: { code: e.code, message: e.message } });
+        sendJson(res, httpStatusOf(e), { error: { code: e.code, message: e.message } });
       } else {
         this.log.error({ err: e, url: req.url }, 'request failed');
         if (!res.headersSent)
@@ -513,31 +513,6 @@ function tooLarge(
         `file larger than the ${budget.max} bytes left of upload-max-total-size=${l.uploadMaxTotalSize} (used ${s.counters.uploadedBytes})`,
       );
 }
-
-function statusOf(e: ChatError): number {
-  switch (e.code) {
-    case ErrorCode.ChatNotFound:
-    case ErrorCode.FileNotFound:
-      return 404;
-    case ErrorCode.FileTooLarge:
-    case ErrorCode.TotalSizeExceeded:
-      return 413;
-    case ErrorCode.ChatEnded:
-    case ErrorCode.SecureKeySuperseded:
-      return 409;
-    case ErrorCode.TooManyFiles:
-    case ErrorCode.DownloadAttemptsExceeded:
-    case ErrorCode.FileDeleteForbidden:
-    case ErrorCode.UploadNeedsAgent:
-      return 403;
-    case ErrorCode.FileTypeNotAllowed:
-      return 415;
-    default:
-      return e.statusCode === 2 ? 500 : 400;
-  }
-}
-
-export { statusOf as httpStatusOfChatError };
 
 function header(req: IncomingMessage, name: string): string {
   const v = req.headers[name];

@@ -74,3 +74,38 @@ export class ChatError extends Error {
 export function isChatError(e: unknown): e is ChatError {
   return e instanceof ChatError;
 }
+
+/**
+ * The HTTP status of a failed request that answers with a ChatError: the gateway's chat-ntf
+ * file operations and the Chat Server simulator's HTTP API map the same codes the same way.
+ * (The simulator never raises the node-side codes: authentication, 503 and 504.)
+ */
+export function httpStatusOf(e: ChatError): number {
+  switch (e.code) {
+    case ErrorCode.ChatNotFound:
+    case ErrorCode.FileNotFound:
+      return 404;
+    case ErrorCode.FileTooLarge:
+    case ErrorCode.TotalSizeExceeded:
+      return 413;
+    case ErrorCode.FileTypeNotAllowed:
+      return 415;
+    case ErrorCode.TooManyFiles:
+    case ErrorCode.UploadNeedsAgent:
+    case ErrorCode.DownloadAttemptsExceeded:
+    case ErrorCode.FileDeleteForbidden:
+    case ErrorCode.AuthenticationFailed:
+      return 403;
+    case ErrorCode.ChatEnded:
+    case ErrorCode.SecureKeySuperseded:
+      return 409;
+    case ErrorCode.ChatServerUnavailable:
+    case ErrorCode.NodeOffline:
+    case ErrorCode.CometdApiDisabled:
+      return 503;
+    case ErrorCode.ChatServerTimeout:
+      return 504;
+    default:
+      return e.statusCode === STATUS_CLIENT_ERROR ? 400 : 500;
+  }
+}

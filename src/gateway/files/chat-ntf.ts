@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
-import { ChatError, ErrorCode, isChatError, STATUS_CLIENT_ERROR } from '../chat/errors.js';
+import { ChatError, ErrorCode, httpStatusOf, isChatError } from '../chat/errors.js';
 import { parseUserData } from '../chat/requests.js';
 import {
   H_FILE_NAME,
@@ -51,36 +51,6 @@ export interface ChatNtfContext {
   notificationMode(): boolean;
   metrics: GatewayMetrics;
   log: Logger;
-}
-
-function httpStatus(e: ChatError): number {
-  switch (e.code) {
-    case ErrorCode.ChatNotFound:
-    case ErrorCode.FileNotFound:
-      return 404;
-    case ErrorCode.FileTooLarge:
-    case ErrorCode.TotalSizeExceeded:
-      return 413;
-    case ErrorCode.FileTypeNotAllowed:
-      return 415;
-    case ErrorCode.TooManyFiles:
-    case ErrorCode.UploadNeedsAgent:
-    case ErrorCode.DownloadAttemptsExceeded:
-    case ErrorCode.FileDeleteForbidden:
-    case ErrorCode.AuthenticationFailed:
-      return 403;
-    case ErrorCode.ChatEnded:
-    case ErrorCode.SecureKeySuperseded:
-      return 409;
-    case ErrorCode.ChatServerUnavailable:
-    case ErrorCode.NodeOffline:
-    case ErrorCode.CometdApiDisabled:
-      return 503;
-    case ErrorCode.ChatServerTimeout:
-      return 504;
-    default:
-      return e.statusCode === STATUS_CLIENT_ERROR ? 400 : 500;
-  }
 }
 
 function corsHeaders(req: IncomingMessage): Record<string, string> {
@@ -172,7 +142,7 @@ export class ChatNtf {
       res.end(html);
       return;
     }
-    sendJson(req, res, httpStatus(err), {
+    sendJson(req, res, httpStatusOf(err), {
       chatEnded: false,
       statusCode: err.statusCode,
       errors: [{ code: err.code, message: err.message }],
