@@ -94,10 +94,18 @@ export function lbRenderTarget(target: LbTarget): RenderTarget {
           );
       } catch (err) {
         if (!(err instanceof LbInputError)) throw err;
-        for (const i of err.issues)
+        for (const i of err.issues) {
+          // A field of the manifest: point at it, as gmsctl validate does (a missing field: its
+          // deepest existing parent). spec.expose settings the target cannot carry out are the
+          // expose-mode rule's (docs/rules/expose-mode.md).
+          const where = /^(spec|metadata)(\.[A-Za-z]+)+$/.test(i.field)
+            ? obj.locate(i.field.split('.'), 'value')
+            : undefined;
+          const rule = i.field.startsWith('spec.expose.') ? 'expose-mode: ' : '';
           outcome.errors.push(
-            `${obj.file}: ChatService ${ns}/${obj.name}: ${i.field}: ${i.message} (got ${JSON.stringify(i.value)})`,
+            `${obj.file}${where ? `:${where.line}:${where.column}: error` : ':'} ${rule}ChatService ${ns}/${obj.name}: ${i.field}: ${i.message} (got ${JSON.stringify(i.value)})`,
           );
+        }
       }
     }
     return outcome;

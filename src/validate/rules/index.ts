@@ -33,6 +33,7 @@ import { closest } from '../suggest.js';
 import { formatPath, type Path } from '../yaml/path.js';
 import { checkInlineCredentialsOf } from './credentials.js';
 import { DuplicateObjects } from './duplicates.js';
+import { checkChatServiceExpose } from './expose.js';
 import { checkChatServiceInjection, checkPushProviderInjection } from './injection.js';
 import {
   checkChatServiceOptions,
@@ -89,7 +90,8 @@ const PP_DUPLICATES = 13;
 const SECRET_DUPLICATES = 14;
 const CS_SCHEMA = 15;
 const PP_SCHEMA = 16;
-const LISTS = 17;
+const CS_EXPOSE = 17;
+const LISTS = 18;
 
 /**
  * What a ChatService leaves for the cross-object rules: what names it in their findings (the
@@ -240,6 +242,7 @@ export class RuleRun {
         checkChatServiceProviderNames(o, emit[CS_PROVIDER_NAMES]!);
         checkInlineCredentialsOf(o, emit[CS_CREDENTIALS]!);
         checkChatServiceInjection(o, emit[CS_INJECTION]!);
+        checkChatServiceExpose(o, emit[CS_EXPOSE]!);
         this.duplicates.check(cs, emit[CS_DUPLICATES]!);
         this.chatServices.push(cs);
         return;

@@ -68,6 +68,11 @@ const RULES: readonly RuleMeta[] = [
     severity: 'error',
     summary: 'A value would break the INI or load-balancer text it is rendered into.',
   },
+  {
+    id: 'expose-mode',
+    severity: 'error',
+    summary: 'A spec.expose setting the load balancer of spec.expose.mode cannot carry out.',
+  },
   // Options (manifests and INI files)
   {
     id: 'option-unknown',

@@ -654,6 +654,10 @@ const API_SERVER_VERDICTS: Record<string, Verdict> = {
     why: 'needs the other objects (the PushProviders) of the apply set',
   },
   'version-gate': { verdict: 'accepts', why: 'depends on spec.gms.version' },
+  'expose-mode': {
+    verdict: 'accepts',
+    why: 'a cross-field rule of spec.expose (mode vs gateway, affinity, cookieName) the CRD has no CEL rule for',
+  },
   'file-too-large': {
     verdict: 'accepts',
     why: 'a gmsctl input limit; the content is a valid ChatService',

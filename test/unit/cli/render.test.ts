@@ -128,6 +128,26 @@ describe('gmsctl render', () => {
     expect(r.stdout).toContain('server gms-1 10.0.0.2:8080 cookie gms-1 check');
   });
 
+  it('a --target that cannot carry out spec.expose: file:line:col and the rule, nothing written', () => {
+    const dir = mkdtempSync(join(tmp, 'target-'));
+    const manifest = join(dir, 'cs.yaml');
+    writeFileSync(
+      manifest,
+      readFileSync('examples/mobile-chat.yaml', 'utf8')
+        .replace('    defaultProvider: fcmprod\n    providers: [fcmprod]\n', '')
+        .replace('    affinity: cookie\n', '    affinity: source-ip\n'),
+    );
+    const line = readFileSync(manifest, 'utf8').split('\n').indexOf('    affinity: source-ip') + 1;
+    expect(gmsctl(['validate', manifest]).code).toBe(0); // fine for its own mode
+    const r = gmsctl(['render', '-f', manifest, '--target', 'apache', '-o', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `${manifest}:${line}:15: error expose-mode: ChatService contact-center/mobile-chat: spec.expose.affinity: Apache`,
+    );
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
   it('usage errors exit 2 without a stack trace', () => {
     for (const args of [
       ['render'],

@@ -457,6 +457,49 @@ describe('injection', () => {
   });
 });
 
+describe('expose-mode', () => {
+  const expose = (lines: string) => chatService({ extra: `  expose:\n${lines}` });
+
+  it('gateway-api without the Gateway the HTTPRoute attaches to, at the mode', async () => {
+    const d = await diagnostics(expose('    mode: gateway-api\n    host: chat.example.com'));
+    expect(rules(d)).toEqual(['expose-mode']);
+    expect(d[0]!.path).toBe('spec.expose.mode');
+    expect([d[0]!.line, d[0]!.column]).toEqual([16, 11]);
+    expect(d[0]!.message).toContain('needs spec.expose.gateway.name');
+  });
+
+  it.each(['apache', 'gateway-api'])(
+    'affinity source-ip with %s, at the affinity',
+    async (mode) => {
+      const gateway = mode === 'gateway-api' ? '\n    gateway: { name: public-gw }' : '';
+      const d = await diagnostics(expose(`    mode: ${mode}\n    affinity: source-ip${gateway}`));
+      expect(rules(d)).toEqual(['expose-mode']);
+      expect(d[0]!.path).toBe('spec.expose.affinity');
+      expect(d[0]!.message).toContain(`cannot be used with spec.expose.mode ${mode}`);
+    },
+  );
+
+  it.each(['JSESSIONID', 'Bayeux_Browser'])('the cookie GMS sets itself: %s', async (name) => {
+    const d = await diagnostics(expose(`    mode: haproxy\n    cookieName: ${name}`));
+    expect(rules(d)).toEqual(['expose-mode']);
+    expect(d[0]!.path).toBe('spec.expose.cookieName');
+  });
+
+  it('what the renderers accept is clean', async () => {
+    for (const lines of [
+      '    mode: gateway-api\n    gateway: { name: public-gw }',
+      '    mode: nginx\n    affinity: source-ip',
+      '    mode: haproxy\n    affinity: source-ip',
+      '    mode: ingress-nginx\n    affinity: source-ip',
+      '    mode: apache\n    cookieName: ROUTEID',
+    ])
+      expect(await diagnostics(expose(lines)), lines).toEqual([]);
+    // A gateway without a name is the schema's to report, once.
+    const d = await diagnostics(expose('    mode: gateway-api\n    gateway: { namespace: gw }'));
+    expect(rules(d)).toEqual(['schema']);
+  });
+});
+
 describe('duplicate-object', () => {
   it('the second definition points back to the first', async () => {
     const d = await diagnostics(docs(chatService(), chatService()));
