@@ -106,9 +106,8 @@ export function celRegex(re: string): string {
 
 // --- rendering ------------------------------------------------------------------------------
 
-const KEY_ORDER: (keyof SchemaNode)[] = [
-  'description',
-  'type',
+/** Keys copied as they are into both the CRD schema and the JSON Schema, in this order. */
+const VALUE_KEYS = [
   'format',
   'enum',
   'default',
@@ -121,6 +120,12 @@ const KEY_ORDER: (keyof SchemaNode)[] = [
   'maxItems',
   'maxProperties',
   'required',
+] as const;
+
+const KEY_ORDER: (keyof SchemaNode)[] = [
+  'description',
+  'type',
+  ...VALUE_KEYS,
   'properties',
   'additionalProperties',
   'items',
@@ -174,20 +179,7 @@ export function toJsonSchema(node: SchemaNode): JsonObject {
   if (node.description !== undefined) out.description = node.description;
   if (node['x-kubernetes-int-or-string']) out.type = ['integer', 'string'];
   else if (node.type) out.type = node.type;
-  for (const key of [
-    'format',
-    'enum',
-    'default',
-    'pattern',
-    'minLength',
-    'maxLength',
-    'minimum',
-    'maximum',
-    'minItems',
-    'maxItems',
-    'maxProperties',
-    'required',
-  ] as const) {
+  for (const key of VALUE_KEYS) {
     const v = node[key];
     if (v !== undefined) out[key] = v as JsonValue;
   }
