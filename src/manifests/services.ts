@@ -14,32 +14,35 @@ import { names, objectMeta, selectorLabels } from './meta.js';
 import type { ManifestObject } from './types.js';
 
 export function headlessService(cs: ChatService): ManifestObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: objectMeta(cs, names.headlessService(cs), 'gateway'),
-    spec: {
-      clusterIP: 'None',
-      publishNotReadyAddresses: true,
-      selector: selectorLabels(cs),
-      ports: [{ name: 'http', port: gmsPort(cs), targetPort: 'http', protocol: 'TCP' }],
-    },
-  };
+  return gatewayService(cs, names.headlessService(cs), {
+    clusterIP: 'None',
+    publishNotReadyAddresses: true,
+    selector: selectorLabels(cs),
+    ports: httpPorts(cs),
+  });
 }
 
 export function clientService(cs: ChatService): ManifestObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: objectMeta(cs, names.clientService(cs), 'gateway'),
-    spec: {
-      type: 'ClusterIP',
-      selector: selectorLabels(cs),
-      sessionAffinity: 'ClientIP',
-      sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
-      ports: [{ name: 'http', port: gmsPort(cs), targetPort: 'http', protocol: 'TCP' }],
-    },
-  };
+  return gatewayService(cs, names.clientService(cs), {
+    type: 'ClusterIP',
+    selector: selectorLabels(cs),
+    sessionAffinity: 'ClientIP',
+    sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+    ports: httpPorts(cs),
+  });
+}
+
+function gatewayService(
+  cs: ChatService,
+  name: string,
+  spec: Record<string, unknown>,
+): ManifestObject {
+  return { apiVersion: 'v1', kind: 'Service', metadata: objectMeta(cs, name, 'gateway'), spec };
+}
+
+/** Both Services expose the node's one port, named `http` on the pod. */
+function httpPorts(cs: ChatService): Record<string, unknown>[] {
+  return [{ name: 'http', port: gmsPort(cs), targetPort: 'http', protocol: 'TCP' }];
 }
 
 /**
