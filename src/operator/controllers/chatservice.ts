@@ -53,7 +53,7 @@ import {
 import type { RolloutDriver } from './rollout-seam.js';
 import { PendingRollout } from './rollout-seam.js';
 import type { ValidationOutcome } from './status.js';
-import { buildStatus, formatDiagnostics, podView } from './status.js';
+import { buildStatus, formatDiagnostics, loadBalancerView, podView } from './status.js';
 import { ROLLOUT_PHASES } from '../../api/types.js';
 
 /** Superseded static ConfigMaps / credentials Secrets kept for rollback, besides those in use. */
@@ -283,6 +283,15 @@ export class ChatServiceReconciler implements Reconciler {
 
     // 7. status
     const podViews = pods.map(podView);
+    // The load balancer the operator runs (the only Deployment it applies): Ready waits for it.
+    const lbDeployment = desired.objects.find((o) => o.kind === 'Deployment');
+    const loadBalancer = lbDeployment
+      ? loadBalancerView(
+          lbDeployment.metadata.name,
+          (lbDeployment as { spec?: { replicas?: number } }).spec?.replicas ?? 1,
+          caches.deployments.get(ns, lbDeployment.metadata.name),
+        )
+      : undefined;
     const status = buildStatus({
       cs: latest as ChatService,
       now: rfc3339(this.clock.now()),
@@ -293,6 +302,7 @@ export class ChatServiceReconciler implements Reconciler {
       desiredReplicas,
       rollout: outcome.rollout ?? idleRollout(desired.config.restartHash),
       conditions: outcome.conditions,
+      ...(loadBalancer ? { loadBalancer } : {}),
     });
     await this.writeStatus(latest as ChatService, status);
 

@@ -63,6 +63,32 @@ export interface StatusInput {
   rollout: RolloutStatus | undefined;
   /** Conditions as the rollout driver left them (it may have written Progressing/Degraded). */
   conditions: Condition[] | undefined;
+  /**
+   * The load balancer the operator runs (expose.mode nginx | haproxy | apache): its Deployment,
+   * how many pods it wants and how many are Ready. Ready needs it serving too: a chat client
+   * reaches the GMS nodes only through it.
+   */
+  loadBalancer?: LoadBalancerView;
+}
+
+export interface LoadBalancerView {
+  /** The Deployment's name. */
+  name: string;
+  /** spec.replicas of the Deployment the operator applies. */
+  desired: number;
+  /** status.readyReplicas of the live Deployment (0 while it does not exist yet). */
+  ready: number;
+}
+
+/** What buildStatus needs of the live load-balancer Deployment. */
+export function loadBalancerView(
+  name: string,
+  desired: number,
+  live: KubeObject | undefined,
+): LoadBalancerView {
+  const ready = (live as { status?: { readyReplicas?: number } } | undefined)?.status
+    ?.readyReplicas;
+  return { name, desired, ready: typeof ready === 'number' ? ready : 0 };
 }
 
 /** At most this many diagnostics go into a condition message (all are in the Event/logs). */
@@ -135,12 +161,25 @@ export function buildStatus(input: StatusInput): ChatServiceStatus {
       message: 'spec.gms.replicas is 0: no GMS node serves chats',
     });
   } else if (ready.length >= desired) {
-    set({
-      type: 'Ready',
-      status: 'True',
-      reason: 'NodesReady',
-      message: `${ready.length}/${desired} GMS nodes are Ready`,
-    });
+    const lb = input.loadBalancer;
+    if (lb && lb.desired > 0 && lb.ready < lb.desired) {
+      set({
+        type: 'Ready',
+        status: 'False',
+        reason: 'LoadBalancerNotReady',
+        message: `${ready.length}/${desired} GMS nodes are Ready, but the load balancer is not: Deployment ${lb.name} has ${lb.ready}/${lb.desired} Ready pods (kubectl describe deployment ${lb.name})`,
+      });
+    } else {
+      set({
+        type: 'Ready',
+        status: 'True',
+        reason: 'NodesReady',
+        message: lb
+          ? // lb.desired, not lb.ready: a surge roll of the LB (3/2 Ready) rewrites nothing
+            `${ready.length}/${desired} GMS nodes are Ready; load balancer ${lb.name} is Ready (${lb.desired} pods)`
+          : `${ready.length}/${desired} GMS nodes are Ready`,
+      });
+    }
   } else {
     const why = notReady
       .slice(0, 5)

@@ -404,3 +404,51 @@ describe.each(MODES)('expose.mode %s: the operator runs the load balancer', (mod
       );
   });
 });
+
+describe.runIf(clusterHasNodes())('Ready waits for the load balancer the operator runs', () => {
+  const name = 'lb-ready';
+  const withLb = (expose: Record<string, unknown> = {}) =>
+    chatService(ns.name, name, {
+      expose: { mode: 'haproxy', host: 'chat.example.com', ...expose } as Loose,
+    });
+  const readyCondition = async () =>
+    condition(await client.get<Loose>(RESOURCES.ChatService, ns.name, name), 'Ready');
+
+  it('is False (LoadBalancerNotReady) while no LB pod can run, though every GMS node is Ready; True once they are', async () => {
+    // More CPU than a kwok node has: the LB pods stay Pending, the GMS pods become Ready.
+    await applyAsUser(client, withLb({ resources: { requests: { cpu: '1000' } } }));
+    const notReady = await waitFor(
+      'Ready=False, reason LoadBalancerNotReady',
+      async () => {
+        const c = await readyCondition();
+        return c?.reason === 'LoadBalancerNotReady' ? c : undefined;
+      },
+      90_000,
+      250,
+    );
+    expect(notReady.status).toBe('False');
+    expect(notReady.message).toMatch(
+      new RegExp(
+        `^2/2 GMS nodes are Ready, but the load balancer is not: Deployment ${name}-lb has 0/2 Ready pods`,
+      ),
+    );
+    const dep = await get(RESOURCES.Deployment, `${name}-lb`);
+    expect(dep.status?.readyReplicas ?? 0).toBe(0);
+
+    await applyAsUser(client, withLb());
+    const ready = await waitFor(
+      'Ready=True',
+      async () => {
+        const c = await readyCondition();
+        return c?.status === 'True' ? c : undefined;
+      },
+      90_000,
+      250,
+    );
+    expect(ready).toMatchObject({
+      reason: 'NodesReady',
+      message: `2/2 GMS nodes are Ready; load balancer ${name}-lb is Ready (2 pods)`,
+    });
+    await client.delete(RESOURCES.ChatService, ns.name, name);
+  });
+});
