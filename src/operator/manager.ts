@@ -281,6 +281,12 @@ export class Operator {
     this.leading = true;
     this.metrics.leaderStatus.set({ name: this.opts.leaderElectionId }, 1);
     this.log.info({ identity: this.identity }, 'leading: starting reconcile workers');
+    // The webhook's first certificate pass ran before this replica led, so it only waited for
+    // a leader's Secret: issue (or renew) it now, not at the next refresh (30 s), during which
+    // /readyz failed and, with failurePolicy Fail, every ChatService apply was refused.
+    // (A pass already running as a follower is awaited, then run again if it loaded nothing.)
+    const webhook = this.webhook;
+    if (webhook) void webhook.sync().then(() => (webhook.ready() ? undefined : webhook.sync()));
     // Reconcile everything once the caches are full: a new leader picks up whatever the old
     // one left unfinished (level-triggered; nothing is carried over). All of them, owned
     // objects included (controller-runtime's WaitForCacheSync): a reconcile that ran before

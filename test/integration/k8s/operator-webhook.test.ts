@@ -208,6 +208,53 @@ describe('admission webhook with the operator-managed CA', () => {
   });
 });
 
+describe('admission webhook, operator-managed CA, first start of a leader', () => {
+  let running: RunningOperator | undefined;
+  const vwcName = `gms-test-first-${Math.random().toString(16).slice(2, 10)}.gms.chatops.io`;
+
+  afterAll(async () => {
+    await client
+      .delete(RESOURCES.ValidatingWebhookConfiguration, '', vwcName)
+      .catch(() => undefined);
+    await running?.stop();
+  });
+
+  it('issues the certificate as soon as it leads, not at the next refresh', async () => {
+    // As `helm install` starts it: leader election on, no Secret yet. The certificate pass at
+    // start-up runs before the Lease is won, so it only waits; the refresh is far away here.
+    const port = await freePort();
+    await client.create(webhookConfiguration(vwcName, port));
+    const certDir = mkdtempSync(join(tmpdir(), 'gms-webhook-first-'));
+    dirs.push(certDir);
+    const started = Date.now();
+    running = await startOperator(ns.kc, ns.name, {
+      leaderElect: true,
+      leaderElectionId: 'gms-webhook-first-start',
+      webhook: {
+        port,
+        host: '127.0.0.1',
+        certDir,
+        configName: vwcName,
+        secretName: 'gms-webhook-first-tls',
+        secretNamespace: ns.name,
+        refreshMs: 600_000,
+      },
+    });
+    const op = running.op;
+    await waitFor(
+      '/readyz to pass (webhook certificate loaded)',
+      async () => (op.readyProblem() === undefined ? true : undefined),
+      20_000,
+    );
+    const v = await client.get<
+      KubeObject & { webhooks: { clientConfig: { caBundle?: string } }[] }
+    >(RESOURCES.ValidatingWebhookConfiguration, '', vwcName);
+    expect(v!.webhooks.every((w) => w.clientConfig.caBundle)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    await waitUntilEnforced();
+  });
+});
+
 describe('admission webhook with certificate files (cert-manager)', () => {
   let running: RunningOperator;
   const vwcName = `gms-test-files-${Math.random().toString(16).slice(2, 10)}.gms.chatops.io`;
