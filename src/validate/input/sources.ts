@@ -181,7 +181,9 @@ export function resolveInputs(
           }
           if (isExcluded(m, opts.exclude)) continue;
           if (mst.isDirectory()) walk(mPath, m, opts, found, errors);
-          else found.push({ file: m, fsPath: mPath, explicit: false });
+          // Like a walk, a glob reads regular files only: a FIFO or device it happens to match
+          // would block or never end (a FIFO named on the command line is read: <(cmd) is one).
+          else if (mst.isFile()) found.push({ file: m, fsPath: mPath, explicit: false });
         }
         if (found.length === 0) errors.push({ file: p, message: 'no files match this pattern' });
         found.forEach(add);

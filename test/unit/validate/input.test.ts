@@ -1,4 +1,5 @@
 /** Reading inputs: encodings, size cap, directories, globs, exclusions, stdin, unreadable paths. */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,23 @@ describe('resolving paths', () => {
     const { files, errors } = resolveInputs(['a/**/*.yml', 'nothing/*.yaml'], { cwd: dir });
     expect(files.map((f) => f.file)).toEqual(['a/b/two.yml']);
     expect(errors).toEqual([{ file: 'nothing/*.yaml', message: 'no files match this pattern' }]);
+  });
+
+  it('a glob skips what is not a regular file (a FIFO would block the read), as walks do', () => {
+    const fifoDir = join(dir, 'fifo');
+    mkdirSync(fifoDir);
+    execFileSync('mkfifo', [join(fifoDir, 'pipe.yaml')]);
+    writeFileSync(join(fifoDir, 'real.yaml'), chatService());
+    try {
+      expect(resolveInputs(['fifo/*.yaml'], { cwd: dir }).files.map((f) => f.file)).toEqual([
+        'fifo/real.yaml',
+      ]);
+      expect(resolveInputs(['fifo'], { cwd: dir }).files.map((f) => f.file)).toEqual([
+        'fifo/real.yaml',
+      ]);
+    } finally {
+      rmSync(fifoDir, { recursive: true, force: true });
+    }
   });
 
   it('excludes by glob or base name', () => {
