@@ -50,6 +50,8 @@ export function validateObjects(
   const rules = new RuleRun({
     schema: apiSchemaValidator(),
     missingProvider: opts.missingProvider,
+    // The operator and its webhook: objects read from the API server, not files.
+    source: opts.source ?? 'cluster',
   });
   const c = { add: rules.add.bind(rules), skipped: {} };
   const add = (kind: string, o: unknown) => {

@@ -48,6 +48,18 @@ export interface ProviderReferences {
 export interface ReferenceOptions {
   /** Severity of a PushProvider reference that the inputs do not define. Default error. */
   missingProvider?: Severity;
+  /**
+   * Where the objects come from: `files` (gmsctl: "not defined in the given files") or
+   * `cluster` (the operator and its webhook, which see every PushProvider of the namespace:
+   * "does not exist in namespace X"). Default files.
+   */
+  source?: 'files' | 'cluster';
+}
+
+/** Why a named PushProvider was not found, in the words of where the objects came from. */
+function providerNotFound(ns: string | undefined, opts: ReferenceOptions): string {
+  if (opts.source === 'cluster') return `which does not exist in namespace ${ns ?? 'default'}`;
+  return `which is not defined in the given files${ns ? ` (namespace ${ns})` : ''}`;
 }
 
 /**
@@ -202,7 +214,7 @@ export function checkProviderReferences(
         severity: missingSeverity,
         obj: cs,
         path: ['spec', 'push', 'providers', i],
-        message: `spec.push.providers names PushProvider ${name}, which is not defined in the given files${cs.namespace ? ` (namespace ${cs.namespace})` : ''}`,
+        message: `spec.push.providers names PushProvider ${name}, ${providerNotFound(cs.namespace, opts)}`,
       });
       continue;
     }
@@ -227,7 +239,7 @@ export function checkProviderReferences(
         severity: missingSeverity,
         obj: cs,
         path: ['spec', 'push', 'defaultProvider'],
-        message: `spec.push.defaultProvider names PushProvider ${d}, which is not defined in the given files${cs.namespace ? ` (namespace ${cs.namespace})` : ''}`,
+        message: `spec.push.defaultProvider names PushProvider ${d}, ${providerNotFound(cs.namespace, opts)}`,
       });
     } else if (!list.includes(d)) {
       emit({

@@ -73,6 +73,29 @@ describe('validateObjects', () => {
     expect(d.map((x) => [x.rule, x.severity])).toEqual([['reference', 'warning']]);
   });
 
+  it('words a missing PushProvider for objects read from the cluster, not files', () => {
+    // The operator's ConfigValid condition and the webhook's warning: no "given files" there.
+    const d = validateObjects({
+      chatServices: [
+        cs({
+          push: { enabled: ['comet', 'fcm'], defaultProvider: 'fcmprod', providers: ['fcmprod'] },
+        }),
+      ],
+    });
+    expect(d.map((x) => x.message)).toEqual([
+      'spec.push.defaultProvider names PushProvider fcmprod, which does not exist in namespace contact-center',
+      'spec.push.providers names PushProvider fcmprod, which does not exist in namespace contact-center',
+    ]);
+    // gmsctl's wording when asked for it (the default of the file-based engine).
+    const files = validateObjects(
+      { chatServices: [cs({ push: { enabled: ['comet', 'fcm'], providers: ['fcmprod'] } })] },
+      { source: 'files' },
+    );
+    expect(files.map((x) => x.message)).toEqual([
+      'spec.push.providers names PushProvider fcmprod, which is not defined in the given files (namespace contact-center)',
+    ]);
+  });
+
   it('checks Secret references against the Secrets given, and never prints their values', () => {
     const withAuth = cs({ auth: { basic: { secretRef: { name: 'chat-basic-auth' } } } });
     const d = validateObjects({
