@@ -8,10 +8,29 @@
  *   cookies and headers only) equivalent.
  * - The affinity cookie must not shadow a cookie GMS sets itself (BAYEUX_BROWSER, JSESSIONID);
  *   every mode that sets one refuses it.
+ * - A warning for settings of another mode, which nothing reads: the load balancer the operator
+ *   runs (image, replicas, resources, serviceType, serviceAnnotations) with a mode that runs
+ *   none, ingressClassName without ingress-nginx, gateway without gateway-api. Usually a mode
+ *   changed without its settings, or set on the wrong ChatService.
  */
+import { EXPOSE_MODES, RUN_LB_MODES } from '../../api/types.js';
 import type { Emit, ManifestObject } from '../model.js';
 import { field, isRecord } from '../model.js';
 import type { Path } from '../yaml/path.js';
+
+/** Settings only one kind of mode reads, and the modes that read them (src/manifests, src/lb). */
+const RUN_LB: readonly string[] = RUN_LB_MODES;
+const LB = 'the load balancer the operator runs for mode nginx, haproxy or apache';
+const MODE_ONLY: readonly (readonly [key: string, modes: readonly string[], what: string])[] = [
+  ['image', RUN_LB, `${LB} (a Deployment)`],
+  ['replicas', RUN_LB, `${LB} (a Deployment)`],
+  ['resources', RUN_LB, `${LB} (a Deployment)`],
+  ['serviceType', RUN_LB, `the Service of ${LB}`],
+  ['serviceAnnotations', RUN_LB, `the Service of ${LB}`],
+  ['ingressClassName', ['ingress-nginx'], 'the Ingress of mode ingress-nginx'],
+  ['gateway', ['gateway-api'], 'the HTTPRoute of mode gateway-api'],
+];
+const KNOWN_MODES: ReadonlySet<string> = new Set(EXPOSE_MODES);
 
 const P_MODE: Path = ['spec', 'expose', 'mode'];
 const P_AFFINITY: Path = ['spec', 'expose', 'affinity'];
@@ -56,6 +75,19 @@ export function checkChatServiceExpose(cs: ManifestObject, emit: Emit): void {
       obj: cs,
       path: P_COOKIE_NAME,
       message: `spec.expose.cookieName ${cookieName}: GMS sets this cookie itself; the load balancer's affinity cookie needs another name (default GMSROUTE)`,
+    });
+  }
+  // Settings of another mode: harmless, but nothing reads them (an unknown mode is the schema's).
+  const effective = mode === undefined ? 'none' : mode;
+  if (typeof effective !== 'string' || !KNOWN_MODES.has(effective)) return;
+  for (const [key, modes, what] of MODE_ONLY) {
+    if (expose[key] === undefined || modes.includes(effective)) continue;
+    emit({
+      rule: 'expose-mode',
+      severity: 'warning',
+      obj: cs,
+      path: ['spec', 'expose', key],
+      message: `spec.expose.${key} has no effect with spec.expose.mode ${effective}${mode === undefined ? ' (the default)' : ''}: it configures ${what}`,
     });
   }
 }

@@ -485,6 +485,60 @@ describe('expose-mode', () => {
     expect(d[0]!.path).toBe('spec.expose.cookieName');
   });
 
+  it.each([
+    [
+      'mode: none',
+      'image: haproxy:2.8',
+      'spec.expose.image',
+      'mode none: it configures the load balancer',
+    ],
+    ['host: chat.example.com', 'replicas: 3', 'spec.expose.replicas', 'mode none (the default)'],
+    [
+      'mode: ingress-nginx',
+      'serviceType: NodePort',
+      'spec.expose.serviceType',
+      'the Service of the load balancer',
+    ],
+    [
+      'mode: gateway-api\n    gateway: { name: gw }',
+      'resources: { limits: { cpu: 1 } }',
+      'spec.expose.resources',
+      'mode gateway-api',
+    ],
+    [
+      'mode: ingress-nginx',
+      "serviceAnnotations: { a: 'b' }",
+      'spec.expose.serviceAnnotations',
+      'mode ingress-nginx',
+    ],
+    [
+      'mode: haproxy',
+      'ingressClassName: nginx',
+      'spec.expose.ingressClassName',
+      'the Ingress of mode ingress-nginx',
+    ],
+    [
+      'mode: nginx',
+      'gateway: { name: gw }',
+      'spec.expose.gateway',
+      'the HTTPRoute of mode gateway-api',
+    ],
+  ])('a setting another mode reads is a warning: %s + %s', async (mode, setting, path, says) => {
+    const d = await diagnostics(expose(`    ${mode}\n    ${setting}`));
+    expect(d.map((x) => [x.rule, x.severity, x.path])).toEqual([['expose-mode', 'warning', path]]);
+    expect(d[0]!.message).toContain(`${path} has no effect with spec.expose.`);
+    expect(d[0]!.message).toContain(says);
+  });
+
+  it('settings of the mode in use are not reported', async () => {
+    for (const lines of [
+      "    mode: haproxy\n    image: haproxy:2.8\n    replicas: 3\n    serviceType: NodePort\n    serviceAnnotations: { a: 'b' }\n    resources: { limits: { cpu: 1 } }",
+      '    mode: ingress-nginx\n    ingressClassName: nginx',
+      '    mode: gateway-api\n    gateway: { name: gw }',
+    ])
+      expect(await diagnostics(expose(lines)), lines).toEqual([]);
+  });
+
   it('what the renderers accept is clean', async () => {
     for (const lines of [
       '    mode: gateway-api\n    gateway: { name: public-gw }',
