@@ -20,7 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,16 +34,7 @@ const PARKED = Number(process.env.GMS_LB_BENCH_PARKED ?? 48);
 const HOLD_MS = 2000;
 const HOST = 'chat.example.com';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+const { freePort } = await import(join(ROOT, 'dist/gateway/local/processes.js'));
 
 function waitPort(port, child) {
   const until = Date.now() + 15_000;

@@ -16,7 +16,6 @@
 // records every detach and reattach with its time, which is what the overhead is measured on.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,17 +32,6 @@ const run = promisify(execFile);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function pct(values, p) {
   const v = [...values].sort((a, b) => a - b);
@@ -69,6 +57,7 @@ async function main() {
   const { KubeTransport } = await import(join(dist, 'operator/runtime/kube/transport.js'));
   const { RESOURCES } = await import(join(dist, 'operator/runtime/kube/resources.js'));
   const { ANNOTATION_STATIC_HASH } = await import(join(dist, 'manifests/index.js'));
+  const { freePort } = await import(join(dist, 'gateway/local/processes.js'));
 
   const tools = Object.fromEntries(
     (await run(join(ROOT, 'hack/build-tools.sh'), ['--print'])).stdout

@@ -15,7 +15,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RenderedFile } from '../../../src/lb/index.js';
@@ -29,17 +29,8 @@ export const BINARIES: Record<RunnableTarget, string> = {
   apache: 'apache2',
 };
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// The lb tests take freePort from here; it is the local setup's own (gmsctl demo).
+export { freePort } from '../../../src/gateway/local/processes.js';
 
 const made: string[] = [];
 process.once('exit', () => {
