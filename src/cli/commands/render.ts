@@ -225,6 +225,12 @@ export const command: CommandModule = {
     }
     const loadTarget = RENDER_TARGETS[target];
     if (!loadTarget) throw new UsageError(`target ${target} not available yet`);
+    // The Ingress and the HTTPRoute route to the headless Service of the GMS nodes, and
+    // gms.ini has no backends: --backend would be silently ignored there.
+    if (args.backend !== undefined && !['nginx', 'haproxy', 'apache'].includes(target))
+      throw new UsageError(
+        `--backend applies to the nginx, haproxy and apache targets, not ${target}${target === 'ini' ? ' (add --target)' : ` (the ${target === 'ingress-nginx' ? 'Ingress' : 'HTTPRoute'} routes to the headless Service <name>-nodes)`}`,
+      );
     const backends = ((args.backend as string[] | undefined) ?? []).map((b) =>
       parseBackend(String(b)),
     );

@@ -148,6 +148,22 @@ describe('gmsctl render', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
+  it.each(['ini', 'ingress-nginx', 'gateway-api'])(
+    '--backend with the %s target is refused, not silently ignored',
+    (target) => {
+      const r = gmsctl([
+        'render',
+        ...['-f', 'examples/mobile-chat.yaml', '-f', 'examples/fcmprod.yaml'],
+        ...['--target', target, '--backend', '10.0.0.1:8080'],
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `--backend applies to the nginx, haproxy and apache targets, not ${target}`,
+      );
+      expect(r.stdout).toBe('');
+    },
+  );
+
   it('usage errors exit 2 without a stack trace', () => {
     for (const args of [
       ['render'],
