@@ -539,6 +539,10 @@ describe('on the control plane', () => {
     expect(install.code, install.stderr).toBe(0);
     expect(install.stdout).toMatch(/STATUS: deployed/);
     expect(install.stdout).toMatch(/Watching: chart-watched-/); // NOTES.txt
+    // examples/ names namespace contact-center and holds no Namespace: create it first.
+    expect(install.stdout).toMatch(
+      /kubectl create namespace contact-center\n\s*kubectl apply -f examples\//,
+    );
 
     const apps = kc.makeApiClient(AppsV1Api);
     const name = `${release}-gms-operator`;
