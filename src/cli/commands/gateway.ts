@@ -107,8 +107,8 @@ export const command: CommandModule = {
         choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       })
       .example(
-        'gmsctl gateway --config out/contact-center/customer-support/gms.ini --port 8080',
-        'One node from a rendered gms.ini',
+        'gmsctl gateway --config-dir out/contact-center/customer-support --port 8080',
+        'One node from what gmsctl render -o out/ wrote, credentials included (gms.ini has none)',
       )
       .example(
         'gmsctl gateway --config-dir /etc/gms --host 0.0.0.0',
