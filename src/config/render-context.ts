@@ -120,6 +120,17 @@ export class Renderer {
     this.problems.push(p);
   }
 
+  /** The value at `src` should have been an option map; [section] gets nothing from it. */
+  notAnOptionMap(section: string, src: Source): void {
+    this.problem(
+      'error',
+      'render-invalid-value',
+      src,
+      `${formatPath(src.path)} must be a map of option names to values`,
+      section,
+    );
+  }
+
   section(section: string, src: Source): boolean {
     if (this.badSections.has(section)) return false;
     const why = sectionNameProblem(section);
@@ -266,13 +277,7 @@ export class Renderer {
   options(section: string, map: unknown, src: Source, mode: PutMode = 'set'): void {
     if (map === undefined) return;
     if (!isRecord(map)) {
-      this.problem(
-        'error',
-        'render-invalid-value',
-        src,
-        `${formatPath(src.path)} must be a map of option names to values`,
-        section,
-      );
+      this.notAnOptionMap(section, src);
       return;
     }
     for (const [key, raw] of Object.entries(map))

@@ -60,7 +60,6 @@ import {
 import {
   Renderer,
   isRecord,
-  formatPath,
   refOf,
   type MissingSecret,
   type RenderProblem,
@@ -363,14 +362,10 @@ function renderSections(r: Renderer, sections: unknown, src: Source): void {
       );
       continue;
     }
+    // Unlike r.options (which skips an undefined map), a key with no map (null in YAML) is
+    // reported: it names a section to render.
     if (!isRecord(map)) {
-      r.problem(
-        'error',
-        'render-invalid-value',
-        at,
-        `${formatPath(at.path)} must be a map of option names to values`,
-        name,
-      );
+      r.notAnOptionMap(name, at);
       continue;
     }
     // An empty map still renders its section (as an imported empty [log] did).
