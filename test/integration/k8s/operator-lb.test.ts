@@ -18,7 +18,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +29,7 @@ import {
   LB_RUN_DIR,
   LB_TLS_DIR,
 } from '../../../src/manifests/index.js';
+import { freePort } from '../../../src/gateway/local/processes.js';
 import type { HttpKubeClient } from '../../../src/operator/runtime/kube/client.js';
 import { RESOURCES } from '../../../src/operator/runtime/kube/resources.js';
 import type { KubeObject } from '../../../src/operator/runtime/kube/types.js';
@@ -97,17 +97,6 @@ async function applyTlsSecret(cert: { crt: string; key: string }): Promise<void>
     type: 'kubernetes.io/tls',
     data: { 'tls.crt': cert.crt, 'tls.key': cert.key },
   } as KubeObject);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 const csName = (mode: Mode) => `lb-${mode}`;

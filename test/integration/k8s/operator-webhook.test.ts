@@ -6,10 +6,10 @@
  * file's namespace, so other tests never meet it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../src/gateway/local/processes.js';
 import type { HttpKubeClient } from '../../../src/operator/runtime/kube/client.js';
 import { RESOURCES } from '../../../src/operator/runtime/kube/resources.js';
 import type { KubeObject } from '../../../src/operator/runtime/kube/types.js';
@@ -30,17 +30,6 @@ beforeAll(async () => {
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function webhookConfiguration(name: string, port: number, caBundle?: string): KubeObject {
   const hook = (kind: string) => ({
