@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { isAtLeast, listMembers, sectionPatternOf, tryParseVersion } from '../../catalog/index.js';
-import { parseIni, printable } from '../rules/deps.js';
+import { parseIni, printable, sectionNameProblem } from '../rules/deps.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { ruleSeverity } from '../rules/meta.js';
 import { checkOptionEntry, type OptionSite } from '../rules/option-check.js';
@@ -53,7 +53,21 @@ export function validateIniText(file: string, text: string, opts: IniOptions = {
       ? [{ version: opts.gmsVersion, source: '--gms-version' }]
       : [];
 
+  // Lines the parser already reported (a header with "[" in its name, say): one finding each.
+  const problemLines = new Set(doc.problems.map((p) => p.line));
   for (const section of doc.sections) {
+    // The serializer's own section-name pattern, as for ChatService spec.sections: a name it
+    // would not write (a space, ";", a quote) is no safe [chat.<service>] or channel either.
+    const unsafe = problemLines.has(section.pos.line)
+      ? undefined
+      : sectionNameProblem(section.name);
+    if (unsafe)
+      add(
+        section.pos.line,
+        section.pos.column,
+        'injection',
+        `section [${printable(section.name)}] cannot be written as a GMS section header: ${unsafe}`,
+      );
     const pattern = sectionPatternOf(section.name);
     if (!pattern) {
       // Its options are not checked against the catalog, but a credential is still one.

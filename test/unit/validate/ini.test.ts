@@ -91,6 +91,22 @@ describe('INI rules', () => {
     ]);
   });
 
+  it('a section name the serializer would not write is an injection finding, once', () => {
+    expect(rulesOf('[chat.my service]\npush_notification_to_active_client=true\n')).toEqual([
+      ['injection', 1, 2, 'error'],
+    ]);
+    expect(rulesOf('[chat.s;x]\n[chat.a"b]\n').map((r) => [r[0], r[1]])).toEqual([
+      ['injection', 1],
+      ['injection', 2],
+    ]);
+    // Already a parser finding: not reported twice.
+    expect(rulesOf('[chat.a[b]\n').map((r) => r[0])).toEqual(['ini-syntax']);
+    // Names the serializer writes are fine.
+    expect(rulesOf('[chat.Mobile_Chat]\n[service.a:b]\n[log]\n').map((r) => r[0])).not.toContain(
+      'injection',
+    );
+  });
+
   it('reports control characters (ini-encoding)', () => {
     expect(rulesOf('[push]\nfcm.title=a\u001bb\n').map((r) => r[0])).toContain('ini-encoding');
   });
