@@ -9,6 +9,7 @@ import { channelOf, serviceNameOf } from '../../api/types.js';
 import { ANNOTATION_STATIC_HASH, cometdUrl } from '../../manifests/index.js';
 import type { Diagnostic } from '../../validate/index.js';
 import { rolloutConditions } from '../rollout/conditions.js';
+import { describeDiagnostic } from '../webhook/admission.js';
 import type { ConditionInput } from '../runtime/conditions.js';
 import { setCondition } from '../runtime/conditions.js';
 import type { KubeObject } from '../runtime/kube/types.js';
@@ -95,10 +96,7 @@ export function loadBalancerView(
 const MAX_DIAGNOSTICS = 10;
 
 export function formatDiagnostics(diags: readonly Diagnostic[]): string {
-  const shown = diags.slice(0, MAX_DIAGNOSTICS).map((d) => {
-    const path = (d as Diagnostic & { path?: string }).path;
-    return `${path ? `${path}: ` : ''}${d.message} [${d.rule}]`;
-  });
+  const shown = diags.slice(0, MAX_DIAGNOSTICS).map(describeDiagnostic);
   const more = diags.length > MAX_DIAGNOSTICS ? `; and ${diags.length - MAX_DIAGNOSTICS} more` : '';
   return shown.join('; ') + more;
 }

@@ -39,9 +39,19 @@ export interface AdmissionResponse {
 const MAX_LISTED = 20;
 const MAX_WARNING = 256;
 
+/**
+ * One diagnostic for kubectl or a condition: `path: message [rule]`, without the path when the
+ * message already starts with it (most do: gmsctl prints them after file:line:col, no path),
+ * e.g. `spec.push.providers names PushProvider fcmprod, ...` for path spec.push.providers[0].
+ */
 export function describeDiagnostic(d: Diagnostic): string {
   const path = (d as Diagnostic & { path?: string }).path;
-  return `${path ? `${path}: ` : ''}${d.message} [${d.rule}]`;
+  const said =
+    path !== undefined &&
+    [path, path.replace(/\[\d+\]$/, '')].some(
+      (p) => d.message.startsWith(`${p} `) || d.message.startsWith(`${p}:`),
+    );
+  return `${path && !said ? `${path}: ` : ''}${d.message} [${d.rule}]`;
 }
 
 export function review(

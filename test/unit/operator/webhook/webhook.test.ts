@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PushProvider } from '../../../../src/api/types.js';
-import { review } from '../../../../src/operator/webhook/admission.js';
+import { describeDiagnostic, review } from '../../../../src/operator/webhook/admission.js';
 import {
   coversHosts,
   createCa,
@@ -34,6 +34,41 @@ const req = (object: unknown, kind = 'ChatService', operation = 'CREATE') => ({
   object: object as Record<string, unknown>,
 });
 
+describe('describeDiagnostic', () => {
+  const d = (path: string | undefined, message: string) =>
+    ({
+      file: 'ChatService/cc/support',
+      line: 1,
+      column: 1,
+      severity: 'error',
+      rule: 'r',
+      message,
+      ...(path ? { path } : {}),
+    }) as never;
+
+  it('prefixes the path the message does not name', () => {
+    expect(describeDiagnostic(d('spec.chat.x', 'expected true or false'))).toBe(
+      'spec.chat.x: expected true or false [r]',
+    );
+    expect(describeDiagnostic(d('spec.expose', 'spec.exposed is close'))).toBe(
+      'spec.expose: spec.exposed is close [r]',
+    );
+    expect(describeDiagnostic(d(undefined, 'no path'))).toBe('no path [r]');
+  });
+
+  it('does not repeat a path the message starts with (an index left out)', () => {
+    expect(describeDiagnostic(d('spec.expose.image', 'spec.expose.image has no effect'))).toBe(
+      'spec.expose.image has no effect [r]',
+    );
+    expect(describeDiagnostic(d('spec.push.providers[2]', 'spec.push.providers names x'))).toBe(
+      'spec.push.providers names x [r]',
+    );
+    expect(describeDiagnostic(d('spec.gms.version', 'spec.gms.version: too old'))).toBe(
+      'spec.gms.version: too old [r]',
+    );
+  });
+});
+
 describe('admission review', () => {
   it('allows a valid ChatService', () => {
     expect(review(req(cs({ chat: { enable_notification_mode: true } })), () => [])).toEqual({
@@ -59,6 +94,11 @@ describe('admission review', () => {
     const missing = review(req(cs(spec)), () => []);
     expect(missing.allowed).toBe(true);
     expect(missing.warnings?.join(' ')).toContain('fcmprod');
+    // The path once: the message already starts with it.
+    expect(missing.warnings).toEqual([
+      'spec.push.defaultProvider names PushProvider fcmprod, which does not exist in namespace cc [reference]',
+      'spec.push.providers names PushProvider fcmprod, which does not exist in namespace cc [reference]',
+    ]);
     const provider = {
       apiVersion: 'gms.chatops.io/v1alpha1',
       kind: 'PushProvider',
