@@ -39,6 +39,7 @@ import {
   applyAsUser,
   chatService,
   condition,
+  settle,
   sleep,
   startOperator,
   testClient,
@@ -130,25 +131,6 @@ async function converged(name: string): Promise<KubeObject> {
       ? (o as KubeObject)
       : undefined;
   });
-}
-
-/** Waits until the operator has been idle (no request) for quietMs. */
-async function settle(quietMs = 1500): Promise<void> {
-  let last = running.requests.length;
-  let since = Date.now();
-  await waitFor(
-    'the operator to settle',
-    async () => {
-      if (running.requests.length !== last) {
-        last = running.requests.length;
-        since = Date.now();
-        return undefined;
-      }
-      return Date.now() - since >= quietMs ? true : undefined;
-    },
-    60_000,
-    100,
-  );
 }
 
 /** The Deployment rolled out completely: every pod Ready and of the current template. */
@@ -299,11 +281,11 @@ describe.each(MODES)('expose.mode %s: the operator runs the load balancer', (mod
 
   it('a reconcile with nothing to change writes nothing', async () => {
     if (clusterHasNodes()) await rolledOut(mode);
-    await settle(2000);
+    await settle(running, 2000);
     const writesBefore = running.writes().length;
     for (let i = 0; i < 3; i++) running.op.controller.enqueue(`${ns.name}/${csName(mode)}`);
     await sleep(1000);
-    await settle();
+    await settle(running);
     expect(running.writes().slice(writesBefore)).toEqual([]);
   });
 

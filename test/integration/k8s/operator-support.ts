@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT, kubeconfigPath } from '../../cluster/kube.js';
+import { REPO_ROOT, kubeconfigPath, waitFor } from '../../cluster/kube.js';
 import { pino } from 'pino';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ChatService } from '../../../src/api/types.js';
@@ -33,6 +33,25 @@ export interface RunningOperator {
   requests: RequestInfo[];
   writes(): RequestInfo[];
   stop(): Promise<void>;
+}
+
+/** Waits until the operator has been idle (no request) for quietMs. */
+export async function settle(running: RunningOperator, quietMs = 1500): Promise<void> {
+  let last = running.requests.length;
+  let since = Date.now();
+  await waitFor(
+    'the operator to settle',
+    async () => {
+      if (running.requests.length !== last) {
+        last = running.requests.length;
+        since = Date.now();
+        return undefined;
+      }
+      return Date.now() - since >= quietMs ? true : undefined;
+    },
+    60_000,
+    100,
+  );
 }
 
 export async function startOperator(

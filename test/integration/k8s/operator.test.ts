@@ -22,6 +22,7 @@ import {
   condition,
   fcmProvider,
   secret,
+  settle,
   sleep,
   startOperator,
   testClient,
@@ -63,25 +64,6 @@ async function converged(name: string, generation?: number): Promise<KubeObject>
       return o && st?.observedGeneration === g && condition(o, 'ConfigValid') ? o : undefined;
     },
     60_000,
-  );
-}
-
-/** Waits until the operator has been idle (no request) for quietMs. */
-async function settle(quietMs = 1500): Promise<void> {
-  let last = running.requests.length;
-  let since = Date.now();
-  await waitFor(
-    'the operator to settle',
-    async () => {
-      if (running.requests.length !== last) {
-        last = running.requests.length;
-        since = Date.now();
-        return undefined;
-      }
-      return Date.now() - since >= quietMs ? true : undefined;
-    },
-    60_000,
-    100,
   );
 }
 
@@ -161,13 +143,13 @@ describe('gms-operator on a real API server', () => {
           : undefined;
       });
     }
-    await settle(3000);
+    await settle(running, 3000);
     const before = running.requests.length;
     const writesBefore = running.writes().length;
     // Force reconciles of the unchanged ChatService: every one must be a no-op.
     for (let i = 0; i < 5; i++) running.op.controller.enqueue(`${ns.name}/alpha`);
     await sleep(1000);
-    await settle();
+    await settle(running);
     expect(running.writes().slice(writesBefore)).toEqual([]);
     // ...and it reads from the cache: no request at all.
     expect(running.requests.slice(before).filter((r) => r.verb !== 'watch')).toEqual([]);
@@ -194,7 +176,7 @@ describe('gms-operator on a real API server', () => {
         ? true
         : undefined;
     });
-    await settle();
+    await settle(running);
     const w = running.writes().slice(writes);
     expect(
       w
@@ -240,7 +222,7 @@ describe('gms-operator on a real API server', () => {
   });
 
   it('invalid config: ConfigValid=False with the diagnostics, nothing applied, the last valid config keeps running', async () => {
-    await settle();
+    await settle(running);
     const writes = running.writes().length;
     const stsBefore = await client.get<KubeObject>(RESOURCES.StatefulSet, ns.name, 'alpha');
     const bad = await applyAsUser(
@@ -254,7 +236,7 @@ describe('gms-operator on a real API server', () => {
     expect(condition(o, 'ConfigValid')).toMatchObject({ status: 'False', reason: 'ConfigInvalid' });
     expect(condition(o, 'ConfigValid')?.message).toContain('enable_notification_mode');
     expect(condition(o, 'Degraded')).toMatchObject({ status: 'True', reason: 'ConfigInvalid' });
-    await settle();
+    await settle(running);
     const w = running.writes().slice(writes);
     // Only the status (and a Warning Event) were written.
     expect(
