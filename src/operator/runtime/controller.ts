@@ -110,10 +110,14 @@ export class Controller {
   async stop(drainMs = 0): Promise<ShutdownResult<string>> {
     const result = await this.queue.shutdown(drainMs);
     if (result.unfinished.length > 0) this.abort.abort(new Error('controller stopped'));
+    // The bound is cancelled once the workers are done: a pending timer kept the process alive
+    // for the whole grace period (20 s by default) after a shutdown that took milliseconds.
+    const bound = new AbortController();
     await Promise.race([
       Promise.all(this.workers),
-      this.clock.sleep(Math.max(drainMs, 1000)).catch(() => undefined),
+      this.clock.sleep(Math.max(drainMs, 1000), bound.signal).catch(() => undefined),
     ]);
+    bound.abort();
     return result;
   }
 

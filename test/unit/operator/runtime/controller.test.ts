@@ -182,4 +182,21 @@ describe('Controller', () => {
     expect(res2.unfinished).toEqual(['ns/stuck']);
     expect(aborted).toBe(true);
   });
+
+  it('stop leaves no timer behind once the workers are done (the process can exit at once)', async () => {
+    // The grace bound is a real timer: left pending, it kept `gmsctl operator` alive for the
+    // whole --shutdown-grace (20 s) after a SIGTERM shutdown that took milliseconds.
+    const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const c = new Controller({ name: 'idle', reconciler: { async reconcile() {} } });
+    c.start();
+    c.enqueue('ns/one');
+    await tick();
+    const before = timeouts();
+    const started = Date.now();
+    const res = await c.stop(60_000);
+    expect(res).toEqual({ handedBack: [], unfinished: [] });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await new Promise<void>((r) => setImmediate(r));
+    expect(timeouts()).toBeLessThanOrEqual(before);
+  });
 });
