@@ -28,6 +28,25 @@ function usage(): string {
   ].join('\n');
 }
 
+/**
+ * A string option written last, or followed by another option, has no value: yargs would make
+ * it "" and carry on (`render -o` wrote into the current directory, `validate --format` fell
+ * back to text, `--output` failed on a temporary file name). `--name=value` and `-f -` (stdin)
+ * are values; an explicit empty argument is left to the command.
+ */
+function checkMissingValues(args: readonly string[], strings: readonly string[]): void {
+  const names = new Set(strings);
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') return;
+    const m = /^--?([^=]+)$/.exec(token);
+    if (!m || !names.has(m[1]!)) continue;
+    const next = args[i + 1];
+    if (next === undefined || (next.startsWith('-') && next !== '-'))
+      throw new UsageError(`${token} needs a value`);
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   const first = argv[0];
   if (first === '--version' || first === '-v' || first === 'version') {
@@ -55,21 +74,23 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const { default: yargs } = await import('yargs');
-    const parsed = await command
-      .builder(
-        yargs(argv.slice(1))
-          .scriptName(`gmsctl ${loader.name}`)
-          .usage(`gmsctl ${command.usage}\n\n${command.describe}`)
-          .strict()
-          .help()
-          .version(false)
-          .wrap(100)
-          .exitProcess(false)
-          .fail((msg, err) => {
-            throw err ?? new UsageError(msg);
-          }),
-      )
-      .parseAsync();
+    const parser = command.builder(
+      yargs(argv.slice(1))
+        .scriptName(`gmsctl ${loader.name}`)
+        .usage(`gmsctl ${command.usage}\n\n${command.describe}`)
+        .strict()
+        .help()
+        .version(false)
+        .wrap(100)
+        .exitProcess(false)
+        .fail((msg, err) => {
+          throw err ?? new UsageError(msg);
+        }),
+    );
+    // getOptions() is yargs' own record of the declared options (not in @types/yargs).
+    const declared = (parser as unknown as { getOptions(): { string?: string[] } }).getOptions();
+    checkMissingValues(argv.slice(1), declared.string ?? []);
+    const parsed = await parser.parseAsync();
     if ((parsed as { help?: boolean }).help) return;
     process.exitCode = await command.run(parsed as Record<string, unknown>);
   } catch (err) {

@@ -223,6 +223,9 @@ export const command: CommandModule = {
         `unknown target ${JSON.stringify(target)} (targets: ${Object.keys(RENDER_TARGETS).join(', ')})`,
       );
     }
+    // `-o ""` would write into the current directory.
+    if (args.outputDir === '')
+      throw new UsageError('-o/--output-dir needs a directory (use -o . for here)');
     const loadTarget = RENDER_TARGETS[target];
     if (!loadTarget) throw new UsageError(`target ${target} not available yet`);
     // The Ingress and the HTTPRoute route to the headless Service of the GMS nodes, and

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, gmsctl, hasStackTrace } from './run-cli.js';
+import { ensureBuilt, gmsctl, hasStackTrace, ROOT } from './run-cli.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -163,6 +163,25 @@ describe('gmsctl render', () => {
       expect(r.stdout).toBe('');
     },
   );
+
+  it.each([
+    [['-o'], '-o needs a value'],
+    [['-o', ''], '-o/--output-dir needs a directory'],
+    [['--target'], '--target needs a value'],
+    [['--target', 'haproxy', '--backend'], '--backend needs a value'],
+    [['-o', join('x', 'y'), '--listen'], '--listen needs a value'],
+  ])('an option without its value (%j) is a usage error, not a default', (extra, message) => {
+    const cwd = mkdtempSync(join(tmp, 'no-value-'));
+    const r = gmsctl(['render', '-f', join(ROOT, 'examples/mobile-chat.yaml'), ...extra], {
+      cwd,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `gmsctl render: ${message}${message.endsWith('directory') ? ' (use -o . for here)' : ''}\n`,
+    );
+    expect(r.stdout).toBe('');
+    expect(readdirSync(cwd)).toEqual([]); // nothing written where it was run
+  });
 
   it('usage errors exit 2 without a stack trace', () => {
     for (const args of [

@@ -68,6 +68,9 @@ describe('exit codes', () => {
       ['validate', '--max-file-size', 'big', 'examples/'],
       ['validate', '--format', 'xml', 'examples/'],
       ['validate', "'nomatch/*.yaml'"],
+      ['validate', 'examples/', '--format'],
+      ['validate', 'examples/', '--output'],
+      ['validate', 'examples/', '--gms-version', '--strict'],
     ]) {
       const r = gmsctl(args);
       expect(r.code, args.join(' ')).toBe(2);
