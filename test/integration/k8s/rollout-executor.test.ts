@@ -26,6 +26,7 @@ import {
   applyObject,
   chatService,
   drive,
+  eventsRegarding,
   getChatService,
   kubeClient,
   listPods,
@@ -124,11 +125,7 @@ async function bumpGeneration(name: string, patch: Record<string, unknown>): Pro
 
 async function eventReasons(name: string): Promise<string[]> {
   await events.flush();
-  const l = await client.list<KubeObject & { reason?: string; regarding?: { name?: string } }>(
-    RESOURCES.Event,
-    { namespace: ns.name },
-  );
-  return l.items.filter((e) => e.regarding?.name === name).map((e) => e.reason ?? '');
+  return (await eventsRegarding(client, ns.name, name)).map((e) => e.reason ?? '');
 }
 
 describe.runIf(clusterHasNodes())('rollout executor on the real control plane', () => {
@@ -430,11 +427,8 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
     );
     expect(sts?.spec.replicas).toBe(3);
     expect(s.api.calls).toEqual([]);
-    const warnings = await client.list<
-      KubeObject & { reason?: string; type?: string; note?: string; regarding?: { name?: string } }
-    >(RESOURCES.Event, { namespace: ns.name });
-    const w = warnings.items.find(
-      (e) => e.regarding?.name === 'offline' && e.reason === 'OfflineRollout',
+    const w = (await eventsRegarding(client, ns.name, 'offline')).find(
+      (e) => e.reason === 'OfflineRollout',
     );
     expect(w?.type).toBe('Warning');
     expect(w?.note).toContain('chat is unavailable');

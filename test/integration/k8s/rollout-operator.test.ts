@@ -30,6 +30,7 @@ import {
 import {
   DeletionLog,
   PodHistory,
+  eventsRegarding,
   isReady,
   kubeClient,
   listPods,
@@ -287,12 +288,8 @@ describe.runIf(clusterHasNodes())('rollouts through the operator', () => {
         .filter((c) => c.node.startsWith('halt-') && c.op === 'changestatus')
         .map((c) => `${c.status} ${c.node}`),
     ).toEqual(['OFFLINE halt-2']);
-    const events = await client.list<
-      KubeObject & { reason?: string; regarding?: { name?: string } }
-    >(RESOURCES.Event, { namespace: ns.name });
-    expect(
-      events.items.some((e) => e.regarding?.name === 'halt' && e.reason === 'RolloutHalted'),
-    ).toBe(true);
+    const events = await eventsRegarding(client, ns.name, 'halt');
+    expect(events.some((e) => e.reason === 'RolloutHalted')).toBe(true);
     // The fix: drop the impossible request (a new generation).
     await applyCs(chatService('halt', { rollout: { drainTimeout: '0s', podReadyTimeout: '30s' } }));
     const done = await settled('halt', 3);
@@ -329,11 +326,8 @@ describe.runIf(clusterHasNodes())('rollouts through the operator', () => {
     await history.stop();
     expect(done.status?.rollout).toMatchObject({ phase: 'Idle', strategy: 'Offline' });
     expect((await listPods(client, ns.name, 'single'))[0]?.metadata.uid).not.toBe(uid);
-    const events = await client.list<
-      KubeObject & { reason?: string; type?: string; note?: string; regarding?: { name?: string } }
-    >(RESOURCES.Event, { namespace: ns.name });
-    const warn = events.items.find(
-      (e) => e.regarding?.name === 'single' && e.reason === 'OfflineRollout',
+    const warn = (await eventsRegarding(client, ns.name, 'single')).find(
+      (e) => e.reason === 'OfflineRollout',
     );
     expect(warn?.type).toBe('Warning');
     expect(warn?.note).toContain('chat is unavailable');

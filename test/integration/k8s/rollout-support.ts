@@ -124,6 +124,24 @@ export function isReady(p: PodObj): boolean {
 }
 
 /** Pods of the StatefulSet now. */
+/** An events.k8s.io/v1 Event, the fields the tests read. */
+export type EventObj = KubeObject & {
+  reason?: string;
+  type?: string;
+  note?: string;
+  regarding?: { name?: string };
+};
+
+/** The Events in `ns` regarding the object named `name`. */
+export async function eventsRegarding(
+  client: KubeClient,
+  ns: string,
+  name: string,
+): Promise<EventObj[]> {
+  const l = await client.list<EventObj>(RESOURCES.Event, { namespace: ns });
+  return l.items.filter((e) => e.regarding?.name === name);
+}
+
 export async function listPods(client: KubeClient, ns: string, name: string): Promise<PodObj[]> {
   const l = await client.list<PodObj>(RESOURCES.Pod, {
     namespace: ns,
