@@ -9,17 +9,35 @@ const major = Number(process.versions.node.split('.')[0]);
 
 if (major < MIN_MAJOR) {
   // Loaded only on this path: a normal start should not pay for child_process.
-  const { spawnSync } = await import('node:child_process');
+  const { spawn } = await import('node:child_process');
   const { existsSync } = await import('node:fs');
   const { fileURLToPath } = await import('node:url');
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   if (existsSync(pinned) && process.env.GMSCTL_REEXEC !== '1') {
-    const res = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
       stdio: 'inherit',
       env: { ...process.env, GMSCTL_REEXEC: '1' },
     });
-    if (res.signal) process.kill(process.pid, res.signal);
-    process.exit(res.status ?? 1);
+    // Not spawnSync: a signal to this process (kill PID, a supervisor, CI) ended it and left the
+    // child running (an orphaned `gmsctl operator` kept its Lease and ports). SIGTERM and SIGHUP
+    // are passed on; Ctrl-C reaches both processes from the terminal already, so SIGINT is only
+    // absorbed here (passing it on would count as a second Ctrl-C: "exiting now").
+    for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+    process.on('SIGINT', () => {});
+    const code = await new Promise((resolve) => {
+      child.on('error', (err) => {
+        process.stderr.write(`gmsctl: cannot run ${pinned}: ${err.message}\n`);
+        resolve(2);
+      });
+      child.on('exit', (status, signal) => {
+        if (signal) {
+          process.removeAllListeners(signal);
+          process.kill(process.pid, signal);
+        }
+        resolve(status ?? 1);
+      });
+    });
+    process.exit(code);
   }
   process.stderr.write(
     `gmsctl: Node ${process.versions.node} is too old (need >= ${MIN_MAJOR}); run \`npm ci\` in the project to install the pinned Node 24\n`,
