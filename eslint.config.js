@@ -49,6 +49,10 @@ export default tseslint.config(
       'schemas/**',
       'hack/tools/**',
       'coverage/**',
+      // Git-ignored working directories (.gitignore): local caches and scratch scripts, rendered
+      // output. Prettier skips them through .gitignore already.
+      '.cache/**',
+      'out/**',
     ],
   },
   js.configs.recommended,
