@@ -36,12 +36,20 @@ export function podView(p: KubeObject): PodView {
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
   const waiting = pod.status?.containerStatuses?.find((c) => c.state?.waiting?.reason)?.state
     ?.waiting?.reason;
+  // A pod the scheduler cannot place has no Ready condition yet: say why (the scheduler's
+  // "0/3 nodes are available: 3 Insufficient cpu."), not just "Pending".
+  const unscheduled = pod.status?.conditions?.find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False',
+  );
+  const notScheduled = unscheduled
+    ? [unscheduled.reason, unscheduled.message?.trim()].filter(Boolean).join(': ') || undefined
+    : undefined;
   return {
     name: p.metadata.name,
     ready: ready?.status === 'True' && !p.metadata.deletionTimestamp,
     terminating: !!p.metadata.deletionTimestamp,
     hash: p.metadata.annotations?.[ANNOTATION_STATIC_HASH],
-    reason: waiting ?? ready?.reason ?? pod.status?.phase,
+    reason: waiting ?? ready?.reason ?? notScheduled ?? pod.status?.phase,
   };
 }
 

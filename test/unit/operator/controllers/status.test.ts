@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatService } from '../../../../src/api/types.js';
 import type { PodView } from '../../../../src/operator/controllers/status.js';
-import { buildStatus, loadBalancerView } from '../../../../src/operator/controllers/status.js';
+import {
+  buildStatus,
+  loadBalancerView,
+  podView,
+} from '../../../../src/operator/controllers/status.js';
 import type { KubeObject } from '../../../../src/operator/runtime/kube/types.js';
 
 const cs = {
@@ -104,5 +108,42 @@ describe('buildStatus: Ready and the operator-run load balancer', () => {
     expect(ready(nodes, loadBalancerView('support-lb', 0, deployment(0)))).toMatchObject({
       status: 'True',
     });
+  });
+});
+
+describe('podView: why a node is not Ready', () => {
+  const pod = (status: Record<string, unknown>) =>
+    podView({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'support-2' },
+      status,
+    } as KubeObject);
+
+  it('a pod the scheduler cannot place: its reason and message, not "Pending"', () => {
+    expect(
+      pod({
+        phase: 'Pending',
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: '0/3 nodes are available: 3 Insufficient cpu. ',
+          },
+        ],
+      }).reason,
+    ).toBe('Unschedulable: 0/3 nodes are available: 3 Insufficient cpu.');
+  });
+
+  it('a container waiting reason comes first; the phase is the last resort', () => {
+    expect(
+      pod({
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'True' }],
+        containerStatuses: [{ state: { waiting: { reason: 'ImagePullBackOff' } } }],
+      }).reason,
+    ).toBe('ImagePullBackOff');
+    expect(pod({ phase: 'Pending' }).reason).toBe('Pending');
   });
 });
