@@ -31,7 +31,7 @@ import {
 import type { Diagnostic } from '../../validate/index.js';
 import { validateObjects } from '../../validate/index.js';
 import { replicasOverride } from '../rollout/machine.js';
-import { canonicalJson, ensureApplied, FIELD_MANAGER } from '../runtime/apply.js';
+import { applyStatusIfChanged, ensureApplied } from '../runtime/apply.js';
 import { rfc3339 } from '../runtime/clock.js';
 import type { Clock } from '../runtime/clock.js';
 import { realClock } from '../runtime/clock.js';
@@ -354,18 +354,8 @@ export class ChatServiceReconciler implements Reconciler {
   }
 
   /** Server-side apply of status, only when it differs from what is stored. */
-  private async writeStatus(cs: ChatService, status: ChatService['status']): Promise<boolean> {
-    if (canonicalJson(status) === canonicalJson(cs.status ?? {})) return false;
-    await this.opts.client.apply(
-      {
-        apiVersion: cs.apiVersion,
-        kind: cs.kind,
-        metadata: { name: cs.metadata.name, namespace: cs.metadata.namespace },
-        status,
-      } as KubeObject,
-      { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' },
-    );
-    return true;
+  private writeStatus(cs: ChatService, status: ChatService['status']): Promise<boolean> {
+    return applyStatusIfChanged(this.opts.client, cs, status);
   }
 
   /**

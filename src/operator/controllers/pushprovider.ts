@@ -7,7 +7,7 @@
 import type { PushProvider } from '../../api/types.js';
 import { validateObjects } from '../../validate/index.js';
 import type { Caches } from '../caches.js';
-import { canonicalJson, FIELD_MANAGER } from '../runtime/apply.js';
+import { applyStatusIfChanged } from '../runtime/apply.js';
 import type { Clock } from '../runtime/clock.js';
 import { realClock, rfc3339 } from '../runtime/clock.js';
 import { setCondition } from '../runtime/conditions.js';
@@ -118,15 +118,6 @@ export class PushProviderReconciler implements Reconciler {
       rfc3339(this.clock.now()),
     );
     const status = { observedGeneration: p.metadata.generation, conditions };
-    if (canonicalJson(status) === canonicalJson(p.status ?? {})) return;
-    await this.opts.client.apply(
-      {
-        apiVersion: p.apiVersion,
-        kind: p.kind,
-        metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
-        status,
-      } as KubeObject,
-      { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' },
-    );
+    await applyStatusIfChanged(this.opts.client, p, status);
   }
 }

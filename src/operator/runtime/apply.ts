@@ -316,3 +316,30 @@ export async function ensureApplied<T extends KubeObject>(
   const object = await client.apply<T>(stamped, { fieldManager, force: true });
   return { changed: true, object };
 }
+
+/**
+ * Server-side apply of an object's status subresource, skipped when `status` equals the stored
+ * one, so a reconcile with nothing new writes nothing. Resolves whether it wrote.
+ */
+export async function applyStatusIfChanged(
+  client: KubeClient,
+  obj: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name?: string; namespace?: string };
+    status?: unknown;
+  },
+  status: unknown,
+): Promise<boolean> {
+  if (canonicalJson(status) === canonicalJson(obj.status ?? {})) return false;
+  await client.apply(
+    {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace },
+      status,
+    } as KubeObject,
+    { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' },
+  );
+  return true;
+}
