@@ -442,19 +442,7 @@ export class GmsChatClient extends EventEmitter {
   /** Resolve when `predicate` holds for a received event (or already did). */
   waitForEvent(predicate: (e: ChatEvent) => boolean, timeoutMs = 15_000): Promise<ChatEvent> {
     for (const e of this.transcript.values()) if (predicate(e)) return Promise.resolve(e);
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => {
-        this.off('event', on);
-        reject(new ChatClientError(`no matching event within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const on = (e: ChatEvent): void => {
-        if (!predicate(e)) return;
-        clearTimeout(t);
-        this.off('event', on);
-        resolve(e);
-      };
-      this.on('event', on);
-    });
+    return this.nextMatching('event', predicate, timeoutMs);
   }
 
   /** Resolve with the next notification matching `predicate`. */
@@ -462,18 +450,27 @@ export class GmsChatClient extends EventEmitter {
     predicate: (n: ChatNotification) => boolean,
     timeoutMs = 15_000,
   ): Promise<ChatNotification> {
+    return this.nextMatching('notification', predicate, timeoutMs);
+  }
+
+  /** The next `event` or `notification` emitted that matches `predicate`, or a timeout error. */
+  private nextMatching<T>(
+    name: 'event' | 'notification',
+    predicate: (v: T) => boolean,
+    timeoutMs: number,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => {
-        this.off('notification', on);
-        reject(new ChatClientError(`no matching notification within ${timeoutMs} ms`));
+        this.off(name, on);
+        reject(new ChatClientError(`no matching ${name} within ${timeoutMs} ms`));
       }, timeoutMs);
-      const on = (n: ChatNotification): void => {
-        if (!predicate(n)) return;
+      const on = (v: T): void => {
+        if (!predicate(v)) return;
         clearTimeout(t);
-        this.off('notification', on);
-        resolve(n);
+        this.off(name, on);
+        resolve(v);
       };
-      this.on('notification', on);
+      this.on(name, on);
     });
   }
 
