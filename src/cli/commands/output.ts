@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { UsageError } from '../command.js';
 
 function tempSibling(path: string): string {
   return join(
@@ -48,6 +49,24 @@ export function writeFileAtomic(path: string, data: string, mode = 0o644): void 
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+/**
+ * A command's report: to `output` when given (written as above), else to stdout. A file that
+ * cannot be written is a usage error (exit 2), as for any other unusable path argument.
+ */
+export function writeReport(output: string | undefined, text: string): void {
+  if (output === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileAtomic(output, text);
+  } catch (err) {
+    throw new UsageError(
+      `cannot write ${output}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 

@@ -25,7 +25,7 @@ import {
   type ValidationModel,
 } from '../../validate/index.js';
 import { UsageError, type CommandModule } from '../command.js';
-import { useColor, writeFileAtomic } from './output.js';
+import { useColor, writeReport } from './output.js';
 
 const FORMATS = ['text', 'json'] as const;
 
@@ -230,15 +230,7 @@ export const command: CommandModule = {
             )}\n`
           : formatPlanText(plans, output === undefined && useColor(process.stdout));
     }
-    if (output !== undefined) {
-      try {
-        writeFileAtomic(output, text);
-      } catch (err) {
-        throw new UsageError(
-          `cannot write ${output}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-    } else process.stdout.write(text);
+    writeReport(output, text);
     return code;
   },
 };

@@ -23,7 +23,7 @@ import {
 } from '../../validate/index.js';
 import { UsageError, type CommandModule } from '../command.js';
 import { quickArgs, type QuickSpec } from '../quick-args.js';
-import { useColor, writeFileAtomic } from './output.js';
+import { useColor, writeReport } from './output.js';
 import { loadFileCheckers } from './validate-checkers.js';
 
 export interface CommonInputArgs {
@@ -183,17 +183,7 @@ export const command: CommandModule = {
       files: result.files,
       unreadable: result.ioErrors.map((e) => e.file),
     });
-    if (output !== undefined) {
-      try {
-        writeFileAtomic(output, text);
-      } catch (err) {
-        throw new UsageError(
-          `cannot write ${output}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-    } else {
-      process.stdout.write(text);
-    }
+    writeReport(output, text);
     if (format === 'github' && process.env.GITHUB_STEP_SUMMARY) {
       try {
         appendFileSync(process.env.GITHUB_STEP_SUMMARY, githubStepSummary(report));
