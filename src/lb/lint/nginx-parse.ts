@@ -79,6 +79,11 @@ function tokenize(text: string): { tokens: Token[]; error?: NginxParseError } {
   return { tokens };
 }
 
+/** A directive still open where a block or the file ends (its `;` is missing). */
+function unterminated(d: NginxDirective): NginxParseError {
+  return { line: d.line, column: d.column, message: `"${d.name}" is not terminated by ";"` };
+}
+
 export function parseNginx(text: string): {
   directives: NginxDirective[];
   error?: NginxParseError;
@@ -95,15 +100,7 @@ export function parseNginx(text: string): {
     while (pos < tokens.length) {
       const t = tokens[pos++]!;
       if (!t.quoted && t.text === '}') {
-        if (current)
-          return {
-            list,
-            error: {
-              line: current.line,
-              column: current.column,
-              message: `"${current.name}" is not terminated by ";"`,
-            },
-          };
+        if (current) return { list, error: unterminated(current) };
         if (depth === 0)
           return { list, error: { line: t.line, column: t.column, message: 'unexpected "}"' } };
         return { list };
@@ -127,15 +124,7 @@ export function parseNginx(text: string): {
       if (!current) current = { name: t.text, args: [], line: t.line, column: t.column };
       else current.args.push(t.text);
     }
-    if (current)
-      return {
-        list,
-        error: {
-          line: current.line,
-          column: current.column,
-          message: `"${current.name}" is not terminated by ";"`,
-        },
-      };
+    if (current) return { list, error: unterminated(current) };
     if (depth > 0 && opener)
       return {
         list,
