@@ -230,9 +230,32 @@ export class WebhookServer {
           'tls.crt': b64(cert),
           'tls.key': b64(key),
         };
+        // Owned by the ValidatingWebhookConfiguration (cluster-scoped owners may own namespaced
+        // objects): `helm uninstall` deletes it, and the garbage collector then deletes the
+        // Secret with the CA's private key instead of leaving it behind. No blockOwnerDeletion
+        // (it would need delete permission on the owner).
+        const ownerReferences = vwc?.metadata.uid
+          ? [
+              {
+                apiVersion: 'admissionregistration.k8s.io/v1',
+                kind: 'ValidatingWebhookConfiguration',
+                name: vwc.metadata.name,
+                uid: vwc.metadata.uid,
+              },
+            ]
+          : undefined;
         try {
           secret = secret
-            ? await writer.replace({ ...secret, data })
+            ? await writer.replace({
+                ...secret,
+                metadata: {
+                  ...secret.metadata,
+                  ...(ownerReferences && !secret.metadata.ownerReferences?.length
+                    ? { ownerReferences }
+                    : {}),
+                },
+                data,
+              })
             : await writer.create({
                 apiVersion: 'v1',
                 kind: 'Secret',
@@ -243,6 +266,7 @@ export class WebhookServer {
                     'app.kubernetes.io/managed-by': 'gms-operator',
                     'app.kubernetes.io/component': 'webhook',
                   },
+                  ...(ownerReferences ? { ownerReferences } : {}),
                 },
                 type: 'kubernetes.io/tls',
                 data,

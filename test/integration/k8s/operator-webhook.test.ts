@@ -14,7 +14,13 @@ import type { HttpKubeClient } from '../../../src/operator/runtime/kube/client.j
 import { RESOURCES } from '../../../src/operator/runtime/kube/resources.js';
 import type { KubeObject } from '../../../src/operator/runtime/kube/types.js';
 import { createCa, createServingCert } from '../../../src/operator/webhook/certs.js';
-import { applyCrds, kubectl, useTestNamespace, waitFor } from '../../cluster/kube.js';
+import {
+  applyCrds,
+  clusterHasNodes,
+  kubectl,
+  useTestNamespace,
+  waitFor,
+} from '../../cluster/kube.js';
 import type { RunningOperator } from './operator-support.js';
 import { chatService, startOperator, testClient } from './operator-support.js';
 
@@ -241,6 +247,26 @@ describe('admission webhook, operator-managed CA, first start of a leader', () =
     expect(v!.webhooks.every((w) => w.clientConfig.caBundle)).toBe(true);
     expect(Date.now() - started).toBeLessThan(20_000);
     await waitUntilEnforced();
+  });
+
+  it('the Secret with the CA belongs to the ValidatingWebhookConfiguration: deleting that (helm uninstall) deletes it', async () => {
+    const vwc = await client.get<KubeObject>(RESOURCES.ValidatingWebhookConfiguration, '', vwcName);
+    const secret = await client.get<KubeObject>(RESOURCES.Secret, ns.name, 'gms-webhook-first-tls');
+    expect(secret!.metadata.ownerReferences).toEqual([
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        name: vwcName,
+        uid: vwc!.metadata.uid,
+      },
+    ]);
+    if (!clusterHasNodes()) return; // the garbage collector runs in kube-controller-manager
+    await running?.stop();
+    running = undefined;
+    await client.delete(RESOURCES.ValidatingWebhookConfiguration, '', vwcName);
+    await waitFor('the garbage collector to delete the webhook Secret', async () =>
+      (await client.get(RESOURCES.Secret, ns.name, 'gms-webhook-first-tls')) ? undefined : true,
+    );
   });
 });
 
