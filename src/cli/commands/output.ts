@@ -41,14 +41,42 @@ function writeTemp(tmp: string, data: string, mode: number): void {
   }
 }
 
+/**
+ * Why a file could not be written, for a one-line message after "cannot write PATH: ": the
+ * reason, not the system call on the temporary file (".x.json.1234.ab12cd34.tmp").
+ */
+export function writeErrorMessage(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT':
+      return 'no such directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a part of the path is a file, not a directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    default:
+      return e instanceof Error ? e.message : String(err);
+  }
+}
+
 export function writeFileAtomic(path: string, data: string, mode = 0o644): void {
   const tmp = tempSibling(path);
-  writeTemp(tmp, data, mode);
   try {
+    writeTemp(tmp, data, mode);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw new Error(writeErrorMessage(err), { cause: err });
   }
 }
 
@@ -83,7 +111,7 @@ export class WriteFilesError extends Error {
     readonly path: string,
     reason: unknown,
   ) {
-    super(reason instanceof Error ? reason.message : String(reason));
+    super(writeErrorMessage(reason));
   }
 }
 

@@ -153,6 +153,21 @@ describe('formats', () => {
     });
   });
 
+  it('--output into a missing directory: exit 2, one line naming the file, no temp file name', () => {
+    const r = gmsctl([
+      'validate',
+      '--format',
+      'json',
+      '--output',
+      join(tmp, 'no/such/dir/report.json'),
+      'examples/secrets.yaml',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `gmsctl validate: cannot write ${join(tmp, 'no/such/dir/report.json')}: no such directory\n`,
+    );
+  });
+
   it('--output writes the report to a file and nothing to stdout', () => {
     const out = join(tmp, 'report.sarif');
     const r = gmsctl([
