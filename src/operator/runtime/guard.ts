@@ -9,6 +9,7 @@ import type {
   DeleteOptions,
   KubeClient,
   ListOptions,
+  PatchOptions,
   WatchOptions,
 } from './kube/client.js';
 import type { ResourceType } from './kube/resources.js';
@@ -70,7 +71,7 @@ export class GuardedClient implements KubeClient {
     namespace: string,
     name: string,
     patch: unknown,
-    opts: { contentType: string; fieldManager?: string; subresource?: 'status' },
+    opts: PatchOptions,
   ): Promise<T> {
     this.check(`patch ${type.kind} ${name}`);
     return this.inner.patch<T>(type, namespace, name, patch, opts);

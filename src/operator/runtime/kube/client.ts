@@ -41,6 +41,13 @@ export interface ApplyOptions {
   dryRun?: boolean;
 }
 
+/** A PATCH; `contentType` is its format (MERGE_PATCH, JSON_PATCH). */
+export interface PatchOptions {
+  contentType: string;
+  fieldManager?: string;
+  subresource?: 'status';
+}
+
 export interface DeleteOptions {
   propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -83,7 +90,7 @@ export interface KubeClient {
     namespace: string,
     name: string,
     patch: unknown,
-    opts: { contentType: string; fieldManager?: string; subresource?: 'status' },
+    opts: PatchOptions,
   ): Promise<T>;
   /** Resolves false when the object was already gone. */
   delete(
@@ -216,7 +223,7 @@ export class HttpKubeClient implements KubeClient {
     namespace: string,
     name: string,
     patch: unknown,
-    opts: { contentType: string; fieldManager?: string; subresource?: 'status' },
+    opts: PatchOptions,
   ): Promise<T> {
     return this.transport.request<T>({
       method: 'PATCH',
