@@ -5,7 +5,7 @@
  * then with certificate files (the cert-manager case). Each configuration only matches this
  * file's namespace, so other tests never meet it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   applyCrds,
   clusterHasNodes,
   kubectl,
+  REPO_ROOT,
   useTestNamespace,
   waitFor,
 } from '../../cluster/kube.js';
@@ -170,6 +171,32 @@ describe('admission webhook with the operator-managed CA', () => {
     );
     expect(r.stderr).toContain('pushEnabled belongs in [push]');
     expect(r.stderr).toContain('[option-placement]');
+  });
+
+  // examples/bad/ files the CRD alone accepts (crds.test.ts API_SERVER_VERDICTS 'accepts'): the
+  // webhook refuses those whose rule is an error and warns about the rest, as gmsctl does.
+  it.each([
+    ['chat-server-version', 'denied'],
+    ['option-type', 'denied'],
+    ['version-gate', 'denied'],
+    ['option-unknown', 'warned'],
+    ['push-enabled-comet', 'warned'],
+    ['reference', 'warned'],
+  ] as const)('examples/bad/%s.yaml through kubectl apply: %s', async (rule, verdict) => {
+    const text = readFileSync(join(REPO_ROOT, 'examples', 'bad', `${rule}.yaml`), 'utf8').replace(
+      /(\bnamespace:\s*)contact-center\b/g,
+      `$1${ns.name}`,
+    );
+    const r = await kubectl(['apply', '-f', '-'], text);
+    if (verdict === 'denied') {
+      expect(r.code, r.stdout).not.toBe(0);
+      expect(r.stderr).toContain('denied the request');
+    } else {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^Warning: /m);
+    }
+    expect(r.stderr).toContain(`[${rule}]`);
+    if (r.code === 0) await kubectl(['delete', '-f', '-', '--wait=false'], text);
   });
 
   it('keeps the CA and serving certificate in a Secret and re-issues them when it is lost', async () => {
