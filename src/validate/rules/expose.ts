@@ -8,6 +8,8 @@
  *   cookies and headers only) equivalent.
  * - The affinity cookie must not shadow a cookie GMS sets itself (BAYEUX_BROWSER, JSESSIONID);
  *   every mode that sets one refuses it.
+ * - nginx, haproxy and apache (run by the operator) need at least one GMS node to balance over:
+ *   `spec.gms.replicas: 0` is refused with those modes.
  * - A warning for settings of another mode, which nothing reads: the load balancer the operator
  *   runs (image, replicas, resources, serviceType, serviceAnnotations) with a mode that runs
  *   none, ingressClassName without ingress-nginx, gateway without gateway-api. Usually a mode
@@ -35,6 +37,7 @@ const KNOWN_MODES: ReadonlySet<string> = new Set(EXPOSE_MODES);
 const P_MODE: Path = ['spec', 'expose', 'mode'];
 const P_AFFINITY: Path = ['spec', 'expose', 'affinity'];
 const P_COOKIE_NAME: Path = ['spec', 'expose', 'cookieName'];
+const P_REPLICAS: Path = ['spec', 'gms', 'replicas'];
 
 /** Cookies GMS sets itself (src/lb/model.ts GMS_COOKIES; compared case-insensitively). */
 const GMS_COOKIES = ['BAYEUX_BROWSER', 'JSESSIONID'];
@@ -75,6 +78,21 @@ export function checkChatServiceExpose(cs: ManifestObject, emit: Emit): void {
       obj: cs,
       path: P_COOKIE_NAME,
       message: `spec.expose.cookieName ${cookieName}: GMS sets this cookie itself; the load balancer's affinity cookie needs another name (default GMSROUTE)`,
+    });
+  }
+  // The load balancer the operator runs needs a GMS node to point at (src/lb refuses an empty
+  // backend list; nginx itself refuses an empty upstream): without this the operator fails on
+  // every reconcile of a ChatService scaled to zero.
+  if (
+    typeof mode === 'string' &&
+    RUN_LB.includes(mode) &&
+    field(field(field(cs.data, 'spec'), 'gms'), 'replicas') === 0
+  ) {
+    emit({
+      rule: 'expose-mode',
+      obj: cs,
+      path: P_REPLICAS,
+      message: `spec.gms.replicas 0 leaves the load balancer of spec.expose.mode ${mode} no GMS node to balance over; keep at least 1 node, or set spec.expose.mode none while the nodes are scaled to zero`,
     });
   }
   // Settings of another mode: harmless, but nothing reads them (an unknown mode is the schema's).

@@ -539,6 +539,26 @@ describe('expose-mode', () => {
       expect(await diagnostics(expose(lines)), lines).toEqual([]);
   });
 
+  it.each(['nginx', 'haproxy', 'apache'])(
+    'no GMS node for the %s load balancer the operator runs, at spec.gms.replicas',
+    async (mode) => {
+      const text = expose(`    mode: ${mode}`).replace(
+        '    version: "8.5.219.03"\n',
+        '    version: "8.5.219.03"\n    replicas: 0\n',
+      );
+      const d = await diagnostics(text);
+      expect(rules(d)).toEqual(['expose-mode']);
+      expect(d[0]!.path).toBe('spec.gms.replicas');
+      expect(d[0]!.message).toContain('no GMS node to balance over');
+      // Scaled to zero without a load balancer of its own is fine.
+      const none = expose('    mode: ingress-nginx').replace(
+        '    version: "8.5.219.03"\n',
+        '    version: "8.5.219.03"\n    replicas: 0\n',
+      );
+      expect(await diagnostics(none)).toEqual([]);
+    },
+  );
+
   it('what the renderers accept is clean', async () => {
     for (const lines of [
       '    mode: gateway-api\n    gateway: { name: public-gw }',
