@@ -323,10 +323,18 @@ export class RolloutExecutor {
     if (!ready) {
       const waiting = containers.find((c) => c.state?.waiting?.reason)?.state?.waiting;
       const cond = pod.status?.conditions?.find((c) => c.type === 'Ready');
+      // A pod the scheduler cannot place has no Ready condition: its PodScheduled one says why.
+      const unscheduled = pod.status?.conditions?.find(
+        (c) => c.type === 'PodScheduled' && c.status === 'False',
+      );
+      const notScheduled = unscheduled
+        ? [unscheduled.reason, unscheduled.message?.trim()].filter(Boolean).join(': ') || undefined
+        : undefined;
       const why = waiting?.reason
         ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`
         : (cond?.message ??
           cond?.reason ??
+          notScheduled ??
           (pod.status?.phase ? `phase ${pod.status.phase}` : undefined));
       if (why) n.notReadyReason = why;
     }

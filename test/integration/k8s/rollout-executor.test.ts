@@ -282,6 +282,8 @@ describe.runIf(clusterHasNodes())('rollout executor on the real control plane', 
     const degraded = cs.status?.conditions?.find((c) => c.type === 'Degraded');
     expect(degraded).toMatchObject({ status: 'True', reason: 'PodNotReady' });
     expect(degraded?.message).toContain('halt-2');
+    // Why, in the scheduler's words (not "phase Pending").
+    expect(degraded?.message).toMatch(/Unschedulable: 0\/\d+ nodes are available/);
     expect(await eventReasons('halt')).toContain('RolloutHalted');
     // Later reconciles touch nothing.
     for (let i = 0; i < 3; i++)
