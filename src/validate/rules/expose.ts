@@ -8,6 +8,8 @@
  *   cookies and headers only) equivalent.
  * - The affinity cookie must not shadow a cookie GMS sets itself (BAYEUX_BROWSER, JSESSIONID);
  *   every mode that sets one refuses it.
+ * - `spec.expose.host` in lower case: Kubernetes Ingress / HTTPRoute hostnames and the renderers
+ *   take lower-case names only.
  * - nginx, haproxy and apache (run by the operator) need at least one GMS node to balance over:
  *   `spec.gms.replicas: 0` is refused with those modes.
  * - A warning for settings of another mode, which nothing reads: the load balancer the operator
@@ -16,6 +18,7 @@
  *   changed without its settings, or set on the wrong ChatService.
  */
 import { EXPOSE_MODES, RUN_LB_MODES } from '../../api/types.js';
+import { hostProblem } from './deps.js';
 import type { Emit, ManifestObject } from '../model.js';
 import { field, isRecord } from '../model.js';
 import type { Path } from '../yaml/path.js';
@@ -38,6 +41,7 @@ const P_MODE: Path = ['spec', 'expose', 'mode'];
 const P_AFFINITY: Path = ['spec', 'expose', 'affinity'];
 const P_COOKIE_NAME: Path = ['spec', 'expose', 'cookieName'];
 const P_REPLICAS: Path = ['spec', 'gms', 'replicas'];
+const P_HOST: Path = ['spec', 'expose', 'host'];
 
 /** Cookies GMS sets itself (src/lb/model.ts GMS_COOKIES; compared case-insensitively). */
 const GMS_COOKIES = ['BAYEUX_BROWSER', 'JSESSIONID'];
@@ -70,6 +74,21 @@ export function checkChatServiceExpose(cs: ManifestObject, emit: Emit): void {
         path: P_AFFINITY,
         message: `spec.expose.affinity source-ip cannot be used with spec.expose.mode ${mode}: ${why}; use "cookie"`,
       });
+  }
+  // DNS is case-insensitive, but Ingress and HTTPRoute hostnames must be lower case and every
+  // renderer takes only those. A host that is otherwise wrong is the injection rule's.
+  const host = expose.host;
+  if (
+    typeof host === 'string' &&
+    host !== host.toLowerCase() &&
+    hostProblem(host.toLowerCase().replace(/^\*\./, '')) === undefined
+  ) {
+    emit({
+      rule: 'expose-mode',
+      obj: cs,
+      path: P_HOST,
+      message: `spec.expose.host ${host}: write it in lower case (${host.toLowerCase()}); Ingress and HTTPRoute hostnames and the load-balancer configs take lower-case names only`,
+    });
   }
   const cookieName = expose.cookieName;
   if (typeof cookieName === 'string' && GMS_COOKIES.includes(cookieName.toUpperCase())) {

@@ -559,6 +559,16 @@ describe('expose-mode', () => {
     },
   );
 
+  it('an upper-case public host, at the host; an invalid one is left to injection', async () => {
+    const d = await diagnostics(expose('    mode: haproxy\n    host: Chat.Example.com'));
+    expect(rules(d)).toEqual(['expose-mode']);
+    expect(d[0]!.path).toBe('spec.expose.host');
+    expect(d[0]!.message).toContain('write it in lower case (chat.example.com)');
+    expect(
+      rules(await diagnostics(expose('    mode: haproxy\n    host: "Chat.Example.com;x"'))),
+    ).toEqual(['injection']);
+  });
+
   it('what the renderers accept is clean', async () => {
     for (const lines of [
       '    mode: gateway-api\n    gateway: { name: public-gw }',
