@@ -44,6 +44,7 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'node_modules/**',
+      '.cache/**', // hack/cluster.sh's default cluster dir and other local scratch (gitignored)
       'charts/**',
       'crds/**',
       'schemas/**',
