@@ -23,6 +23,9 @@ export function untilSignal(stop: (signal: NodeJS.Signals) => Promise<void>): Pr
 export function positiveInt(name: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof v === 'number' ? v : Number(v);
   if (!Number.isInteger(n) || n < 0 || n > max)
-    throw new Error(`--${name} must be an integer from 0 to ${max}, got ${String(v)}`);
+    // yargs turns a number option that is not one into NaN: say so rather than "got NaN".
+    throw new Error(
+      `--${name} must be an integer from 0 to ${max}, ${Number.isNaN(n) ? 'not a number' : `got ${String(v)}`}`,
+    );
   return n;
 }

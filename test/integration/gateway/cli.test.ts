@@ -79,6 +79,24 @@ describe('gmsctl gateway', () => {
     expect((await gmsctl(['gateway', '--config-dir', join(dir, 'nope')])).stderr).toMatch(
       /static.ini: cannot read: no such file/,
     );
+    for (const [args, message] of [
+      [
+        ['gateway', '--config', bad, '--port', 'abc'],
+        '--port must be an integer from 0 to 65535, not a number',
+      ],
+      [
+        ['gateway', '--config', bad, '--port', '70000'],
+        '--port must be an integer from 0 to 65535, got 70000',
+      ],
+      [
+        ['chat-server', '--port', 'http'],
+        '--port must be an integer from 0 to 65535, not a number',
+      ],
+    ] as const) {
+      const u = await gmsctl([...args]);
+      expect(u.code, args.join(' ')).toBe(2);
+      expect(u.stderr).toBe(`gmsctl ${args[0]}: ${message}\n`);
+    }
   });
 
   it('serves from --config-dir and stops on SIGTERM with exit 0', async () => {
