@@ -62,6 +62,35 @@ export function sidesOf(model: ValidationModel): Map<string, PlanSide> {
   return out;
 }
 
+/**
+ * PushProviders a side's ChatServices name that the side does not hold: their
+ * [push.provider.<name>] options cannot be compared, which the plan says rather than hides.
+ */
+export function missingProviderNotes(model: ValidationModel, side: string): string[] {
+  const notes = new Set<string>();
+  for (const obj of model.chatServices) {
+    const push = (obj.data as unknown as ChatService).spec?.push;
+    const named = [
+      ...(push?.providers ?? []),
+      ...(push?.defaultProvider ? [push.defaultProvider] : []),
+    ];
+    for (const name of named) {
+      const held = model.pushProviders.some(
+        (p) =>
+          p.name === name &&
+          (p.namespace === undefined ||
+            obj.namespace === undefined ||
+            p.namespace === obj.namespace),
+      );
+      if (!held)
+        notes.add(
+          `PushProvider ${keyOf(obj.namespace, name).replace(/^\//, '')} is not among the ${side} files: its [push.provider.${name}] options are not compared (give the directory that holds it)`,
+        );
+    }
+  }
+  return [...notes];
+}
+
 /** Pair the two sides' ChatServices and plan each pair (sorted by namespace/name). */
 export function plansOf(from: Map<string, PlanSide>, to: Map<string, PlanSide>): ChangePlan[] {
   const keys = [...new Set([...from.keys(), ...to.keys()])].sort();
@@ -140,7 +169,10 @@ export function formatPlanText(plans: readonly ChangePlan[], color = false): str
 }
 
 async function readSide(path: string, label: string): Promise<EngineResult> {
-  const result = await validatePaths([path], {});
+  // A PushProvider missing from the given files is a warning here, as at admission: a pull
+  // request may change one ChatService file while its PushProviders live elsewhere (or only
+  // in the cluster). Its [push.provider.<name>] options are then not compared (notesOf).
+  const result = await validatePaths([path], { missingProvider: 'warning' });
   for (const e of result.ioErrors)
     process.stderr.write(`gmsctl plan: cannot read ${label} ${e.file}: ${e.message}\n`);
   return result;
@@ -203,7 +235,13 @@ export const command: CommandModule = {
       code = 1;
       const report = {
         diagnostics: errors,
-        summary: { ...after.summary, errors: errors.length, warnings: 0 },
+        summary: {
+          ...after.summary,
+          files: before.summary.files + after.summary.files,
+          documents: before.summary.documents + after.summary.documents,
+          errors: errors.length,
+          warnings: 0,
+        },
       };
       text =
         format === 'json'
@@ -211,12 +249,17 @@ export const command: CommandModule = {
           : `${formatReport('text', report, { sources: new Map([...before.sources, ...after.sources]), color: output === undefined && useColor(process.stdout) })}gmsctl plan: no plan: the operator would refuse this input (ConfigValid=False) and keep the last good config running\n`;
     } else {
       const plans = plansOf(sidesOf(before.model), sidesOf(after.model));
+      const notes = [
+        ...missingProviderNotes(before.model, '--from'),
+        ...missingProviderNotes(after.model, '--to'),
+      ];
       text =
         format === 'json'
           ? `${JSON.stringify(
               {
                 valid: true,
                 plans,
+                notes,
                 summary: {
                   chatServices: plans.length,
                   restartRequired: plans
@@ -228,7 +271,8 @@ export const command: CommandModule = {
               null,
               2,
             )}\n`
-          : formatPlanText(plans, output === undefined && useColor(process.stdout));
+          : formatPlanText(plans, output === undefined && useColor(process.stdout)) +
+            notes.map((n) => `note: ${n}\n`).join('');
     }
     writeReport(output, text);
     return code;

@@ -116,5 +116,26 @@ describe('gmsctl plan', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/chatservice\.yaml:9:\d+/);
     expect(r.out).toContain('ConfigValid=False');
+    expect(r.out).toMatch(/in 2 files \(2 documents\)/); // both sides counted
+  });
+
+  it('plans a ChatService whose PushProviders are in other files, and says what it could not compare', async () => {
+    const withPush = (activeClient: boolean) =>
+      manifest({ activeClient }).replace(
+        '  options:',
+        '  push: { enabled: [comet, fcm], providers: [fcmprod], defaultProvider: fcmprod }\n  options:',
+      );
+    const from = write('push-old', withPush(true));
+    const to = write('push-new', withPush(false));
+    const r = await run({ from, to });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('push_notification_to_active_client: true -> false');
+    expect(r.out).toContain(
+      'note: PushProvider contact-center/fcmprod is not among the --to files: its [push.provider.fcmprod] options are not compared',
+    );
+    const json = await run({ from, to, format: 'json' });
+    const doc = JSON.parse(json.out) as { valid: boolean; notes: string[] };
+    expect(doc.valid).toBe(true);
+    expect(doc.notes).toHaveLength(2); // --from and --to
   });
 });
