@@ -287,7 +287,7 @@ export class RuleRun {
       if (cs.fcmGate) checkFcmProviders(cs, cs, cs.fcmGate, providers, emit[CS_VERSIONS]!);
       checkProviderReferences(cs, cs, providers, emit[REFERENCES]!, this.opts);
       if (secrets.length > 0 && cs.secretRefs)
-        checkSecretReferences(cs, cs.secretRefs, secrets, emit[REFERENCES]!);
+        checkSecretReferences(cs, cs.secretRefs, secrets, emit[REFERENCES]!, this.opts);
       // Who uses which PushProvider (its options are gated by their versions).
       const names = providersUsed(cs);
       const ns = cs.namespace;
@@ -306,7 +306,7 @@ export class RuleRun {
     for (const pp of this.pushProviders) {
       if (pp.options) checkPushProviderOptions(pp, pp.options, pp.users ?? [], emit[PP_OPTIONS]!);
       if (secrets.length > 0 && pp.secretRefs)
-        checkSecretReferences(pp, pp.secretRefs, secrets, emit[REFERENCES]!);
+        checkSecretReferences(pp, pp.secretRefs, secrets, emit[REFERENCES]!, this.opts);
     }
     const schema = this.opts.schema;
     if (schema) {

@@ -151,6 +151,7 @@ export function checkSecretReferences(
   refs: SecretRefs,
   secrets: readonly SecretObject[],
   emit: Emit,
+  opts: ReferenceOptions = {},
 ): void {
   const inNamespace = (s: SecretObject) => sameNamespace(s.namespace, o.namespace);
   if (!secrets.some(inNamespace)) return;
@@ -166,7 +167,10 @@ export function checkSecretReferences(
         severity: 'warning',
         obj: o,
         path: use.path,
-        message: `Secret ${use.name} is not among the given files (other Secrets of ${o.namespace ?? 'this namespace'} are); create it before applying ${describeObject(o)}`,
+        message:
+          opts.source === 'cluster'
+            ? `Secret ${use.name} does not exist in namespace ${o.namespace ?? 'default'}; create it (the credentials of ${describeObject(o)} come from it)`
+            : `Secret ${use.name} is not among the given files (other Secrets of ${o.namespace ?? 'this namespace'} are); create it before applying ${describeObject(o)}`,
       });
       continue;
     }

@@ -112,6 +112,23 @@ describe('validateObjects', () => {
     ]);
   });
 
+  it('words a missing Secret for objects read from the cluster, not files', () => {
+    const withAuth = cs({ auth: { basic: { secretRef: { name: 'chat-basic-auth' } } } });
+    const other = {
+      metadata: { name: 'unrelated', namespace: 'contact-center' },
+      data: { k: Buffer.from('v').toString('base64') },
+    };
+    const d = validateObjects({ chatServices: [withAuth], secrets: [other] });
+    expect(d.map((x) => x.message)).toEqual([
+      'Secret chat-basic-auth does not exist in namespace contact-center; create it (the credentials of ChatService contact-center/customer-support come from it)',
+    ]);
+    const files = validateObjects(
+      { chatServices: [withAuth], secrets: [other] },
+      { source: 'files' },
+    );
+    expect(files[0]?.message).toMatch(/^Secret chat-basic-auth is not among the given files/);
+  });
+
   it('objects built in code without apiVersion and kind are accepted', () => {
     const { apiVersion: _a, kind: _k, ...bare } = cs();
     expect(validateObjects({ chatServices: [bare as unknown as ChatService] })).toEqual([]);
