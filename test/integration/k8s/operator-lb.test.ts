@@ -333,7 +333,11 @@ describe.each(MODES)('expose.mode %s: the operator runs the load balancer', (mod
         return c?.data?.['httpd.conf'] && !('haproxy.cfg' in c.data) ? c : undefined;
       });
       expect(cm.metadata.annotations['gms.chatops.io/load-balancer']).toBe('apache');
-      const dep = await get(RESOURCES.Deployment, lbName(mode));
+      // The ConfigMap and the Deployment are two applies of one reconcile: wait for the second.
+      const dep = await waitFor('the apache Deployment', async () => {
+        const d = await get(RESOURCES.Deployment, lbName(mode));
+        return d?.spec.template.spec.containers[0].image === 'httpd:2.4' ? d : undefined;
+      });
       expect(dep.spec.template.spec.containers[0].image).toBe('httpd:2.4');
       expect(dep.spec.template.spec.securityContext.runAsUser).toBe(33);
       await waitFor('the per-node Services', async () =>
