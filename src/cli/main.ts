@@ -47,7 +47,26 @@ function checkMissingValues(args: readonly string[], strings: readonly string[])
   }
 }
 
+/**
+ * The reader of stdout or stderr went away (`gmsctl validate . | head`): without a listener the
+ * failed write is an unhandled 'error' event, a stack trace, and a long-running command dies
+ * without stopping what it started (`gmsctl demo | head` left its gateway nodes and HAProxy
+ * running). Stop as a signal would instead: commands that clean up on SIGTERM (demo, gateway,
+ * chat-server, operator) get one; the others end at once with 141, the status of a process a
+ * SIGPIPE ended. Later write errors on the closed stream are ignored.
+ */
+let pipeClosed = false;
+function onOutputError(err: NodeJS.ErrnoException): void {
+  if (pipeClosed) return;
+  if (err.code !== 'EPIPE') throw err;
+  pipeClosed = true;
+  if (process.listenerCount('SIGTERM') > 0) process.kill(process.pid, 'SIGTERM');
+  else process.exit(141);
+}
+
 export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
   const first = argv[0];
   if (first === '--version' || first === '-v' || first === 'version') {
     process.stdout.write(`${version()}\n`);

@@ -139,6 +139,38 @@ describe('gmsctl demo --once', () => {
     await expectNothingLeft(stdout);
   });
 
+  it('stops cleanly when its stdout reader goes away (gmsctl demo | head): no stack trace, nothing left', async () => {
+    const child = spawn(process.execPath, [GMSCTL, 'demo', '--no-once', '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        // Once the ports and the work directory are printed, close the pipe like `head` does:
+        // the demo's next line fails with EPIPE.
+        if (/config\s+\/\S+\/rendered\//.test(stdout)) {
+          child.stdout.destroy();
+          resolve();
+        }
+      });
+    });
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((r) => setTimeout(() => r('still running after 60 s'), 60_000)),
+    ]);
+    expect([0, 130]).toContain(code);
+    expect(stderr).not.toMatch(/\n\s+at |EPIPE/);
+    await expectNothingLeft(stdout);
+  });
+
   it('refuses a --port another program holds: one clear line, exit 2, nothing started', async () => {
     const busy: Server = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));

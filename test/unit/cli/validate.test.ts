@@ -1,4 +1,5 @@
 /** gmsctl validate as a process: exit codes, inputs, formats, and no stack trace ever. */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,29 @@ describe('inputs', () => {
     expect(e.code).toBe(0);
     expect(e.stdout).toContain('warning file-empty');
   });
+});
+
+describe('a closed stdout (gmsctl validate . | head)', () => {
+  it('ends quietly with 141, no unhandled EPIPE and no stack trace', async () => {
+    const dir = mkdtempSync(join(tmp, 'many-'));
+    for (let i = 0; i < 2000; i++)
+      writeFileSync(join(dir, `f${i}.ini`), '[chat]\nenable_notification_mode=maybe\n');
+    const child = spawn(
+      join(ROOT, 'node_modules/.bin/node'),
+      [join(ROOT, 'bin/gmsctl.js'), 'validate', dir],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy()); // `head -1`
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
+  }, 60_000);
 });
 
 describe('formats', () => {
