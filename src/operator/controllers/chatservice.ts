@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import type { ChatService, PushProvider, RolloutStatus, SecretData } from '../../api/types.js';
 import { formatPath, render } from '../../config/index.js';
 import type { RenderedConfig } from '../../config/index.js';
-import type { ManifestObject, SourceSecret } from '../../manifests/index.js';
+import type { DesiredState, ManifestObject, SourceSecret } from '../../manifests/index.js';
 import {
   LABEL_COMPONENT,
   LABEL_CONFIG_ROLE,
@@ -117,6 +117,24 @@ export class ChatServiceReconciler implements Reconciler {
     const sts = caches.statefulSets.get(ns, names.statefulSet(cs));
     const pods = caches.pods.byIndex(INDEX_CHAT_SERVICE, `${ns}/${cs.metadata.name}`);
     const desiredReplicas = cs.spec.gms?.replicas ?? 1;
+    // The objects it becomes. A manifest or load-balancer renderer that refuses the spec
+    // (something the validator let through) is a ConfigInvalid too: nothing is applied and
+    // the last good objects keep running, instead of a failing reconcile with no condition.
+    let desired: DesiredState | undefined;
+    if (rendered && validation.errors.length === 0) {
+      try {
+        desired = this.desiredObjects(cs, providers, rendered, secrets, desiredReplicas);
+      } catch (err) {
+        validation.errors.push({
+          file: `ChatService/${ns}/${cs.metadata.name}`,
+          line: 1,
+          column: 1,
+          severity: 'error',
+          rule: 'render',
+          message: errorMessage(err),
+        });
+      }
+    }
     if (validation.errors.length > 0) {
       const wasValid = cs.status?.conditions?.find((c) => c.type === 'ConfigValid');
       // A roll that was running keeps going toward the last valid config (still the
@@ -180,25 +198,8 @@ export class ChatServiceReconciler implements Reconciler {
       return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
     }
 
-    // 3. desired objects
-    if (!rendered) throw new Error('unreachable: rendered config missing');
-    const replicas = replicasOverride(cs.status?.rollout) ?? desiredReplicas;
-    // The TLS certificate of an operator-run load balancer: its hash rolls the LB pods when
-    // the certificate is renewed (none of nginx, HAProxy, Apache re-reads certificate files).
-    const [tlsSecret] = loadBalancerSecretNames(cs);
-    const tlsCertificate = tlsSecret
-      ? (caches.secrets.get(ns, tlsSecret) as { data?: Record<string, string> } | undefined)
-          ?.data?.['tls.crt']
-      : undefined;
-    const desired = desiredState({
-      cs,
-      providers,
-      rendered,
-      sourceSecrets: secrets as SourceSecret[],
-      replicas,
-      defaultImageRepository: this.opts.defaultImageRepository,
-      ...(tlsCertificate !== undefined ? { tlsCertificate } : {}),
-    });
+    // 3. desired objects (built above)
+    if (!desired) throw new Error('unreachable: desired objects missing');
 
     // 4. apply what differs
     const applied: string[] = [];
@@ -310,6 +311,34 @@ export class ChatServiceReconciler implements Reconciler {
     const readyCount = podViews.filter((p) => p.ready).length;
     if (desiredReplicas > 0 && readyCount < desiredReplicas)
       return { requeueAfterMs: NOT_READY_REQUEUE_MS };
+  }
+
+  private desiredObjects(
+    cs: ChatService,
+    providers: PushProvider[],
+    rendered: RenderedConfig,
+    secrets: KubeObject[],
+    desiredReplicas: number,
+  ): DesiredState {
+    const ns = cs.metadata.namespace ?? 'default';
+    // The TLS certificate of an operator-run load balancer: its hash rolls the LB pods when
+    // the certificate is renewed (none of nginx, HAProxy, Apache re-reads certificate files).
+    const [tlsSecret] = loadBalancerSecretNames(cs);
+    const tlsCertificate = tlsSecret
+      ? (
+          this.opts.caches.secrets.get(ns, tlsSecret) as
+            { data?: Record<string, string> } | undefined
+        )?.data?.['tls.crt']
+      : undefined;
+    return desiredState({
+      cs,
+      providers,
+      rendered,
+      sourceSecrets: secrets as SourceSecret[],
+      replicas: replicasOverride(cs.status?.rollout) ?? desiredReplicas,
+      defaultImageRepository: this.opts.defaultImageRepository,
+      ...(tlsCertificate !== undefined ? { tlsCertificate } : {}),
+    });
   }
 
   private validate(

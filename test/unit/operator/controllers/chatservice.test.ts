@@ -4,7 +4,7 @@
  * invalid spec applies nothing. The same behaviours run on a real API server in
  * test/integration/k8s/operator.test.ts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Caches } from '../../../../src/operator/caches.js';
 import {
   ChatServiceReconciler,
@@ -12,13 +12,29 @@ import {
 } from '../../../../src/operator/controllers/chatservice.js';
 import { RESOURCES } from '../../../../src/operator/runtime/kube/resources.js';
 import type { KubeObject } from '../../../../src/operator/runtime/kube/types.js';
+import type * as Manifests from '../../../../src/manifests/index.js';
 import { FakeKube } from '../fakes/fake-kube.js';
 import { flush } from '../fakes/fake-clock.js';
+
+// desiredState passes through unless a test makes it refuse (as a renderer does on a spec the
+// validator let through).
+const refusal = vi.hoisted(() => ({ message: undefined as string | undefined }));
+vi.mock('../../../../src/manifests/index.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Manifests>();
+  return {
+    ...real,
+    desiredState: (input: Parameters<typeof real.desiredState>[0]) => {
+      if (refusal.message) throw new Error(refusal.message);
+      return real.desiredState(input);
+    },
+  };
+});
 
 const NS = 'cc';
 let caches: Caches | undefined;
 
 afterEach(async () => {
+  refusal.message = undefined;
   await caches?.stop();
   caches = undefined;
 });
@@ -147,6 +163,38 @@ describe('ChatServiceReconciler', () => {
       status: 'False',
       reason: 'ConfigInvalid',
     });
+  });
+
+  it('a spec the manifest renderer refuses is ConfigValid=False with its reason; the last good objects stay', async () => {
+    const { kube, reconcile } = await setup();
+    kube.seed(chatService());
+    await reconcile();
+    const before = kube.writes().length;
+    const applied = [...kube.objects.values()].filter((o) => o.kind !== 'ChatService').length;
+    refusal.message = 'spec.expose.gateway.name "x y" must be a DNS-1123 subdomain';
+    kube.seed(chatService({ enable_notification_mode: false }));
+    await reconcile(); // resolves: a refusal is a finding, not a failing reconcile
+    expect(
+      kube
+        .writes()
+        .slice(before)
+        .map((w) => `${w.verb} ${w.kind} ${w.subresource ?? ''}`.trim()),
+    ).toEqual(['apply ChatService status']);
+    expect([...kube.objects.values()].filter((o) => o.kind !== 'ChatService')).toHaveLength(
+      applied,
+    );
+    const got = await kube.get<
+      KubeObject & {
+        status: { conditions: { type: string; status: string; reason: string; message: string }[] };
+      }
+    >(RESOURCES.ChatService, NS, 'support');
+    expect(got!.status.conditions.find((x) => x.type === 'ConfigValid')).toMatchObject({
+      status: 'False',
+      reason: 'ConfigInvalid',
+    });
+    expect(got!.status.conditions.find((x) => x.type === 'ConfigValid')?.message).toContain(
+      'must be a DNS-1123 subdomain',
+    );
   });
 
   it('a referenced Secret that does not exist is ConfigValid=False, nothing applied', async () => {
