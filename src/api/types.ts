@@ -73,6 +73,19 @@ export type LbServiceType = (typeof LB_SERVICE_TYPES)[number];
 export const AFFINITY_MODES = ['cookie', 'source-ip'] as const;
 export type AffinityMode = (typeof AFFINITY_MODES)[number];
 
+/**
+ * Expose modes that cannot keep a client on one node by its address (affinity source-ip), and
+ * why: the expose-mode rule (src/validate/rules/expose.ts) and the CRD's CEL rules say this.
+ */
+export const NO_SOURCE_IP_AFFINITY: Readonly<Partial<Record<ExposeMode, string>>> = {
+  apache: 'Apache mod_proxy_balancer has no client-address stickiness',
+  'gateway-api':
+    'Gateway API has no client-address session persistence (GEP-1619 covers cookies and headers)',
+};
+
+/** Cookies GMS sets itself (src/lb/model.ts): the affinity cookie must not shadow them (any case). */
+export const GMS_COOKIES = ['BAYEUX_BROWSER', 'JSESSIONID'] as const;
+
 export const ROLLOUT_STRATEGIES = ['DetachReattach', 'Offline'] as const;
 export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
 

@@ -15,10 +15,13 @@ import {
   AFFINITY_MODES,
   CONDITION_TYPES,
   EXPOSE_MODES,
+  GMS_COOKIES,
   LB_SERVICE_TYPES,
+  NO_SOURCE_IP_AFFINITY,
   PUSH_TYPES,
   ROLLOUT_PHASES,
   ROLLOUT_STRATEGIES,
+  RUN_LB_MODES,
 } from '../types.js';
 import {
   DNS_SUBDOMAIN_PATTERN,
@@ -34,7 +37,7 @@ import {
   stringList,
   timestamp,
 } from './common.js';
-import { celRegex, type SchemaNode } from './model.js';
+import { celRegex, celString, type CelRule, type SchemaNode } from './model.js';
 import { optionMapNode } from './options.js';
 import { sectionsNode } from './sections.js';
 
@@ -66,6 +69,66 @@ const providerName = (description: string): SchemaNode =>
 export const CHAT_SERVICE_NAME_PATTERN = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
 export const CHAT_SERVICE_NAME_MAX = 52;
 export const CHAT_SERVICE_NAME_RULE_MESSAGE = `ChatService name must be a DNS-1035 label (lowercase letters, digits and "-", starting with a letter) of at most ${CHAT_SERVICE_NAME_MAX} characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes`;
+
+/** The longest affinity cookie name (src/lb/model.ts COOKIE_NAME); bounds the CEL rule's cost. */
+const COOKIE_NAME_MAX = 64;
+
+const celList = (values: readonly string[]): string => `[${values.map(celString).join(', ')}]`;
+
+/**
+ * The error-level checks of the expose-mode rule (src/validate/rules/expose.ts) that need no
+ * context, as CEL on spec.expose, so `kubectl apply` without the webhook refuses them too.
+ * Messages are the rule's own (messageExpression where the rule's message quotes the value;
+ * `message` is the API server's fallback should that expression fail). Warning-level checks
+ * (settings another mode reads) stay in gmsctl and the webhook.
+ */
+function exposeRules(): CelRule[] {
+  const sourceIp = Object.entries(NO_SOURCE_IP_AFFINITY).map(([mode, why]): CelRule => ({
+    rule: `!has(self.affinity) || self.affinity != 'source-ip' || !has(self.mode) || self.mode != ${celString(mode)}`,
+    message: `spec.expose.affinity source-ip cannot be used with spec.expose.mode ${mode}: ${why}; use "cookie"`,
+    fieldPath: '.affinity',
+  }));
+  const hostWhy =
+    'Ingress and HTTPRoute hostnames and the load-balancer configs take lower-case names only';
+  const cookieWhy =
+    "GMS sets this cookie itself; the load balancer's affinity cookie needs another name (default GMSROUTE)";
+  return [
+    {
+      rule: "!has(self.mode) || self.mode != 'gateway-api' || has(self.gateway)",
+      message:
+        'spec.expose.mode gateway-api needs spec.expose.gateway.name: the Gateway the HTTPRoute attaches to',
+      fieldPath: '.gateway',
+      reason: 'FieldValueRequired',
+    },
+    ...sourceIp,
+    {
+      rule: '!has(self.host) || self.host == self.host.lowerAscii()',
+      messageExpression: `'spec.expose.host ' + self.host + ': write it in lower case (' + self.host.lowerAscii() + ${celString(`); ${hostWhy}`)}`,
+      message: `spec.expose.host: write it in lower case; ${hostWhy}`,
+      fieldPath: '.host',
+    },
+    {
+      rule: `!has(self.cookieName) || !(self.cookieName.upperAscii() in ${celList(GMS_COOKIES)})`,
+      messageExpression: `'spec.expose.cookieName ' + self.cookieName + ${celString(`: ${cookieWhy}`)}`,
+      message: `spec.expose.cookieName must not be ${GMS_COOKIES.join(' or ')} (any case): GMS sets these cookies itself; the load balancer's affinity cookie needs another name (default GMSROUTE)`,
+      fieldPath: '.cookieName',
+    },
+  ];
+}
+
+/** expose-mode's replicas check: it reads spec.gms and spec.expose, so it sits on spec. */
+function specRules(): CelRule[] {
+  const why =
+    'no GMS node to balance over; keep at least 1 node, or set spec.expose.mode none while the nodes are scaled to zero';
+  return [
+    {
+      rule: `!has(self.expose) || !has(self.expose.mode) || !(self.expose.mode in ${celList(RUN_LB_MODES)}) || !has(self.gms.replicas) || self.gms.replicas != 0`,
+      messageExpression: `'spec.gms.replicas 0 leaves the load balancer of spec.expose.mode ' + self.expose.mode + ${celString(` ${why}`)}`,
+      message: `spec.gms.replicas 0 leaves the load balancer of spec.expose.mode ${RUN_LB_MODES.slice(0, -1).join(', ')} or ${RUN_LB_MODES.at(-1)} ${why}`,
+      fieldPath: '.gms.replicas',
+    },
+  ];
+}
 
 export function chatServiceSpec(): SchemaNode {
   return obj(
@@ -190,6 +253,7 @@ export function chatServiceSpec(): SchemaNode {
             {
               // same rule as src/lb/model.ts COOKIE_NAME (an HTTP cookie token the LB configs quote safely)
               pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$',
+              maxLength: COOKIE_NAME_MAX,
             },
           ),
           crossSite: bool(
@@ -244,6 +308,7 @@ export function chatServiceSpec(): SchemaNode {
             additionalProperties: { type: 'string', maxLength: 4096 },
           },
         },
+        { 'x-kubernetes-validations': exposeRules() },
       ),
       rollout: obj('How restart-required changes reach the GMS nodes.', {
         strategy: str(
@@ -268,7 +333,7 @@ export function chatServiceSpec(): SchemaNode {
       ),
       sections: sectionsNode(),
     },
-    { required: ['gms', 'chatServer'] },
+    { required: ['gms', 'chatServer'], 'x-kubernetes-validations': specRules() },
   );
 }
 

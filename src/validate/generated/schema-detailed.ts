@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const ChatService = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$"},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false},"image":{"description":"nginx, haproxy, apache: image of the load balancer the operator runs. Default: the official image (haproxy:2.6, nginx:1.22, httpd:2.4).","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"nginx, haproxy, apache: load-balancer pods. Default: 2.","type":"integer","minimum":0,"maximum":100},"resources":{"description":"nginx, haproxy, apache: compute resources of the load-balancer container.","type":"object","properties":{"requests":{"description":"Minimum resources. Default: cpu: 100m, memory: 64Mi (apache: 128Mi).","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources. Default: memory: 256Mi (apache: 512Mi).","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"serviceType":{"description":"nginx, haproxy, apache: type of the Service <name>-lb in front of the load balancer. One of LoadBalancer, NodePort, ClusterIP. Default: LoadBalancer.","type":"string","enum":["LoadBalancer","NodePort","ClusterIP"]},"serviceAnnotations":{"description":"nginx, haproxy, apache: annotations of the Service <name>-lb (e.g. cloud load-balancer settings).","type":"object","maxProperties":64,"additionalProperties":{"type":"string","maxLength":4096}}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://gms.chatops.io/schemas/chatservice.schema.json","title":"ChatService","description":"ChatService is a GMS Chat API V2 CometD service: GMS nodes, their Chat Server connections, options, push providers, load balancer and rollout.","type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"description":"API group and version.","const":"gms.chatops.io/v1alpha1"},"kind":{"description":"Kind.","const":"ChatService"},"metadata":{"description":"Standard object metadata.","type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":52,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","description":"ChatService name must be a DNS-1035 label (lowercase letters, digits and \"-\", starting with a letter) of at most 52 characters: it names the GMS StatefulSet, whose pods get a controller-revision-hash label of name + 11 characters (limit 63), and the Services <name> and <name>-nodes"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of a GMS Chat V2 CometD service: the GMS nodes, the Chat Servers they connect to, the [chat], [chat.<service>], [push], [gms] and other section options, and how the service is exposed and rolled out.","type":"object","required":["gms","chatServer"],"properties":{"serviceName":{"description":"Chat service name: the [chat.<serviceName>] section and the CometD channel /service/chatV2/<serviceName>. Default: metadata.name.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"gms":{"description":"The GMS nodes (a StatefulSet).","type":"object","required":["version"],"properties":{"version":{"description":"GMS version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"image":{"description":"GMS container image.","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"Number of GMS nodes. Default: 1.","type":"integer","minimum":0},"port":{"description":"HTTP port of the GMS node. Default: 8080 (every GMS documentation example).","type":"integer","minimum":1,"maximum":65535},"resources":{"description":"Compute resources of the GMS container.","type":"object","properties":{"requests":{"description":"Minimum resources, e.g. cpu: 500m, memory: 2Gi.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources.","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"chatServer":{"description":"The Chat Server instances every GMS node connects to. CometD needs Chat Server 8.5.108+.","type":"object","required":["version","endpoints"],"properties":{"version":{"description":"Chat Server version, e.g. 8.5.219.03 (three or four dot-separated numbers).","type":"string","pattern":"^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}(\\.[0-9]{1,4})?$"},"endpoints":{"description":"All-primary (N+1) Chat Server instances; rendered as [connections] chatserver.<name>=<host>:<port>.","type":"array","minItems":1,"maxItems":64,"items":{"description":"One Chat Server instance.","type":"object","required":["name","host","port"],"properties":{"name":{"description":"Chat Server application/instance name, e.g. cs-1.","type":"string","pattern":"^[A-Za-z0-9]([-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$","maxLength":63},"host":{"description":"DNS name or IPv4 address of the Chat Server.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"port":{"description":"Chat Server port (e.g. 4125).","type":"integer","minimum":1,"maximum":65535}},"additionalProperties":false}}},"additionalProperties":false},"chat":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."},"push":{"description":"Push notifications ([push] and [push.provider.<name>] sections).","type":"object","properties":{"enabled":{"description":"Push notification types, rendered as [push] pushEnabled. One of comet, fcm, ios, customhttp, httpcb, orscb, android, gcm. From GMS 8.5.103.10 include comet.","type":"array","items":{"description":"A push notification type.","type":"string","enum":["comet","fcm","ios","customhttp","httpcb","orscb","android","gcm"]},"uniqueItems":true},"defaultProvider":{"description":"PushProvider whose options fill the [push] section (used when a client names no provider).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"providers":{"description":"PushProviders rendered as one [push.provider.<name>] section each (clients select one with push_notification_provider).","type":"array","items":{"description":"A PushProvider name (letters and digits, at most 32).","type":"string","pattern":"^[A-Za-z0-9]{1,32}$","maxLength":32},"uniqueItems":true},"options":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"auth":{"description":"Authentication of the chat service.","type":"object","properties":{"basic":{"description":"Basic Authentication: CometD clients send the credentials in the auth parameter of requestChat.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password unless usernameKey/passwordKey say otherwise.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"expose":{"description":"How clients reach the GMS nodes. Every route is sticky (CometD long polls must stay on one node).","type":"object","properties":{"mode":{"description":"Load balancer or route to render. One of ingress-nginx, nginx, haproxy, apache, gateway-api, none.","type":"string","enum":["ingress-nginx","nginx","haproxy","apache","gateway-api","none"]},"host":{"description":"Public host name clients use.","type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$","maxLength":253},"tls":{"description":"TLS for the public host.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret of type kubernetes.io/tls.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253}},"additionalProperties":false},"affinity":{"description":"Session affinity. One of cookie, source-ip. Default: cookie.","type":"string","enum":["cookie","source-ip"]},"cookieName":{"description":"Name of the affinity cookie the load balancer sets itself. Default: GMSROUTE.","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,63}$","maxLength":64},"crossSite":{"description":"Mark the affinity cookie SameSite=None; Secure (widgets embedded cross-site).","type":"boolean"},"ingressClassName":{"description":"ingress-nginx: spec.ingressClassName.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"gateway":{"description":"gateway-api: the Gateway the HTTPRoute attaches to.","type":"object","required":["name"],"properties":{"name":{"description":"Gateway name.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"namespace":{"description":"Gateway namespace (default: this namespace).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"sectionName":{"description":"Listener of the Gateway.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"experimental":{"description":"Use experimental Gateway API features (e.g. session persistence).","type":"boolean"}},"additionalProperties":false},"image":{"description":"nginx, haproxy, apache: image of the load balancer the operator runs. Default: the official image (haproxy:2.6, nginx:1.22, httpd:2.4).","type":"string","pattern":"^[^\\s]+$","maxLength":512},"replicas":{"description":"nginx, haproxy, apache: load-balancer pods. Default: 2.","type":"integer","minimum":0,"maximum":100},"resources":{"description":"nginx, haproxy, apache: compute resources of the load-balancer container.","type":"object","properties":{"requests":{"description":"Minimum resources. Default: cpu: 100m, memory: 64Mi (apache: 128Mi).","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}},"limits":{"description":"Maximum resources. Default: memory: 256Mi (apache: 512Mi).","type":"object","additionalProperties":{"type":["integer","string"],"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"}}},"additionalProperties":false},"serviceType":{"description":"nginx, haproxy, apache: type of the Service <name>-lb in front of the load balancer. One of LoadBalancer, NodePort, ClusterIP. Default: LoadBalancer.","type":"string","enum":["LoadBalancer","NodePort","ClusterIP"]},"serviceAnnotations":{"description":"nginx, haproxy, apache: annotations of the Service <name>-lb (e.g. cloud load-balancer settings).","type":"object","maxProperties":64,"additionalProperties":{"type":"string","maxLength":4096}}},"additionalProperties":false},"rollout":{"description":"How restart-required changes reach the GMS nodes.","type":"object","properties":{"strategy":{"description":"DetachReattach keeps GMS online (one node at a time: detach from the Chat Server, restart, reattach); Offline stops all nodes, changes, starts. One of DetachReattach, Offline. Default: DetachReattach.","type":"string","enum":["DetachReattach","Offline"]},"podReadyTimeout":{"description":"A node not Ready within this duration halts the roll (Degraded=True), e.g. 10m.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32},"drainTimeout":{"description":"How long to wait for a detached node's CometD clients to drain before restarting it, e.g. 60s.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","maxLength":32}},"additionalProperties":false},"nodeApi":{"description":"Credentials for the GMS node API (/genesys/1/admin/node/...), when it requires authentication.","type":"object","properties":{"basicAuth":{"description":"Basic Authentication for the node API.","type":"object","required":["secretRef"],"properties":{"secretRef":{"description":"Secret holding the credentials; keys username and password by default.","type":"object","required":["name"],"properties":{"name":{"description":"Name of a Secret in the namespace of this object.","type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","minLength":1,"maxLength":253},"usernameKey":{"description":"Key of the user name in the Secret (default: username).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"passwordKey":{"description":"Key of the password in the Secret (default: password).","type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"sections":{"type":"object","description":"GMS options (checked against the option catalog by the option rules)."}},"additionalProperties":false},"status":{"description":"Observed state, written by the operator.","type":"object"}},"additionalProperties":false};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func5 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -1521,8 +1521,8 @@ errors++;
 if(data44.cookieName !== undefined){
 let data50 = data44.cookieName;
 if(typeof data50 === "string"){
-if(!pattern17.test(data50)){
-const err121 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_]{0,63}$",parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data50};
+if(func2(data50) > 64){
+const err121 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data50};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1531,9 +1531,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-else {
-const err122 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.cookieName.type,parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data50};
+if(!pattern17.test(data50)){
+const err122 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_]{0,63}$",parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data50};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1543,10 +1542,8 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data44.crossSite !== undefined){
-let data51 = data44.crossSite;
-if(typeof data51 !== "boolean"){
-const err123 = {instancePath:instancePath+"/spec/expose/crossSite",schemaPath:"#/properties/spec/properties/expose/properties/crossSite/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.expose.properties.crossSite.type,parentSchema:schema11.properties.spec.properties.expose.properties.crossSite,data:data51};
+else {
+const err123 = {instancePath:instancePath+"/spec/expose/cookieName",schemaPath:"#/properties/spec/properties/expose/properties/cookieName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.cookieName.type,parentSchema:schema11.properties.spec.properties.expose.properties.cookieName,data:data50};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1556,11 +1553,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data44.ingressClassName !== undefined){
-let data52 = data44.ingressClassName;
-if(typeof data52 === "string"){
-if(func2(data52) > 253){
-const err124 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
+if(data44.crossSite !== undefined){
+let data51 = data44.crossSite;
+if(typeof data51 !== "boolean"){
+const err124 = {instancePath:instancePath+"/spec/expose/crossSite",schemaPath:"#/properties/spec/properties/expose/properties/crossSite/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.expose.properties.crossSite.type,parentSchema:schema11.properties.spec.properties.expose.properties.crossSite,data:data51};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1569,8 +1565,12 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(func2(data52) < 1){
-const err125 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
+}
+if(data44.ingressClassName !== undefined){
+let data52 = data44.ingressClassName;
+if(typeof data52 === "string"){
+if(func2(data52) > 253){
+const err125 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1579,8 +1579,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(!pattern12.test(data52)){
-const err126 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
+if(func2(data52) < 1){
+const err126 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1589,9 +1589,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-else {
-const err127 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.ingressClassName.type,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
+if(!pattern12.test(data52)){
+const err127 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1601,11 +1600,8 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data44.gateway !== undefined){
-let data53 = data44.gateway;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.name === undefined){
-const err128 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.expose.properties.gateway.required,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
+else {
+const err128 = {instancePath:instancePath+"/spec/expose/ingressClassName",schemaPath:"#/properties/spec/properties/expose/properties/ingressClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.ingressClassName.type,parentSchema:schema11.properties.spec.properties.expose.properties.ingressClassName,data:data52};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1614,9 +1610,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-for(const key16 in data53){
-if(!((((key16 === "name") || (key16 === "namespace")) || (key16 === "sectionName")) || (key16 === "experimental"))){
-const err129 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
+}
+if(data44.gateway !== undefined){
+let data53 = data44.gateway;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.name === undefined){
+const err129 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.expose.properties.gateway.required,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1625,12 +1624,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-if(data53.name !== undefined){
-let data54 = data53.name;
-if(typeof data54 === "string"){
-if(func2(data54) > 253){
-const err130 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
+for(const key16 in data53){
+if(!((((key16 === "name") || (key16 === "namespace")) || (key16 === "sectionName")) || (key16 === "experimental"))){
+const err130 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1639,8 +1635,12 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(func2(data54) < 1){
-const err131 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
+}
+if(data53.name !== undefined){
+let data54 = data53.name;
+if(typeof data54 === "string"){
+if(func2(data54) > 253){
+const err131 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1649,8 +1649,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(!pattern12.test(data54)){
-const err132 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
+if(func2(data54) < 1){
+const err132 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1659,9 +1659,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-else {
-const err133 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.name.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
+if(!pattern12.test(data54)){
+const err133 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1671,11 +1670,8 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data53.namespace !== undefined){
-let data55 = data53.namespace;
-if(typeof data55 === "string"){
-if(func2(data55) > 63){
-const err134 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
+else {
+const err134 = {instancePath:instancePath+"/spec/expose/gateway/name",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.name.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1684,8 +1680,12 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(!pattern1.test(data55)){
-const err135 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
+}
+if(data53.namespace !== undefined){
+let data55 = data53.namespace;
+if(typeof data55 === "string"){
+if(func2(data55) > 63){
+const err135 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1694,9 +1694,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-else {
-const err136 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
+if(!pattern1.test(data55)){
+const err136 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1706,11 +1705,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data53.sectionName !== undefined){
-let data56 = data53.sectionName;
-if(typeof data56 === "string"){
-if(func2(data56) > 253){
-const err137 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
+else {
+const err137 = {instancePath:instancePath+"/spec/expose/gateway/namespace",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.namespace,data:data55};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1719,8 +1715,12 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(!pattern12.test(data56)){
-const err138 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
+}
+if(data53.sectionName !== undefined){
+let data56 = data53.sectionName;
+if(typeof data56 === "string"){
+if(func2(data56) > 253){
+const err138 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1729,9 +1729,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-else {
-const err139 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
+if(!pattern12.test(data56)){
+const err139 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1741,10 +1740,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data53.experimental !== undefined){
-let data57 = data53.experimental;
-if(typeof data57 !== "boolean"){
-const err140 = {instancePath:instancePath+"/spec/expose/gateway/experimental",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/experimental/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.experimental.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.experimental,data:data57};
+else {
+const err140 = {instancePath:instancePath+"/spec/expose/gateway/sectionName",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.sectionName,data:data56};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1754,9 +1751,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.gateway.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
+if(data53.experimental !== undefined){
+let data57 = data53.experimental;
+if(typeof data57 !== "boolean"){
+const err141 = {instancePath:instancePath+"/spec/expose/gateway/experimental",schemaPath:"#/properties/spec/properties/expose/properties/gateway/properties/experimental/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.expose.properties.gateway.properties.experimental.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway.properties.experimental,data:data57};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1766,11 +1764,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data44.image !== undefined){
-let data58 = data44.image;
-if(typeof data58 === "string"){
-if(func2(data58) > 512){
-const err142 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
+}
+else {
+const err142 = {instancePath:instancePath+"/spec/expose/gateway",schemaPath:"#/properties/spec/properties/expose/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.gateway.type,parentSchema:schema11.properties.spec.properties.expose.properties.gateway,data:data53};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1779,8 +1775,12 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(!pattern4.test(data58)){
-const err143 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\s]+$"},message:"must match pattern \""+"^[^\\s]+$"+"\"",schema:"^[^\\s]+$",parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
+}
+if(data44.image !== undefined){
+let data58 = data44.image;
+if(typeof data58 === "string"){
+if(func2(data58) > 512){
+const err143 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1789,9 +1789,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-else {
-const err144 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.image.type,parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
+if(!pattern4.test(data58)){
+const err144 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\s]+$"},message:"must match pattern \""+"^[^\\s]+$"+"\"",schema:"^[^\\s]+$",parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1801,10 +1800,8 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data44.replicas !== undefined){
-let data59 = data44.replicas;
-if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
-const err145 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.expose.properties.replicas.type,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
+else {
+const err145 = {instancePath:instancePath+"/spec/expose/image",schemaPath:"#/properties/spec/properties/expose/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.image.type,parentSchema:schema11.properties.spec.properties.expose.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1813,9 +1810,11 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(typeof data59 == "number"){
-if(data59 > 100 || isNaN(data59)){
-const err146 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
+}
+if(data44.replicas !== undefined){
+let data59 = data44.replicas;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err146 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.expose.properties.replicas.type,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1824,13 +1823,24 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data59 < 0 || isNaN(data59)){
-const err147 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
+if(typeof data59 == "number"){
+if(data59 > 100 || isNaN(data59)){
+const err147 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
 if(vErrors === null){
 vErrors = [err147];
 }
 else {
 vErrors.push(err147);
+}
+errors++;
+}
+if(data59 < 0 || isNaN(data59)){
+const err148 = {instancePath:instancePath+"/spec/expose/replicas",schemaPath:"#/properties/spec/properties/expose/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.expose.properties.replicas,data:data59};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
 }
 errors++;
 }
@@ -1841,12 +1851,12 @@ let data60 = data44.resources;
 if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
 for(const key17 in data60){
 if(!((key17 === "requests") || (key17 === "limits"))){
-const err148 = {instancePath:instancePath+"/spec/expose/resources",schemaPath:"#/properties/spec/properties/expose/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.resources,data:data60};
+const err149 = {instancePath:instancePath+"/spec/expose/resources",schemaPath:"#/properties/spec/properties/expose/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.expose.properties.resources,data:data60};
 if(vErrors === null){
-vErrors = [err148];
+vErrors = [err149];
 }
 else {
-vErrors.push(err148);
+vErrors.push(err149);
 }
 errors++;
 }
@@ -1857,18 +1867,7 @@ if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
 for(const key18 in data61){
 let data62 = data61[key18];
 if((!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))) && (typeof data62 !== "string")){
-const err149 = {instancePath:instancePath+"/spec/expose/resources/requests/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties.type},message:"must be integer,string",schema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties,data:data62};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-if(typeof data62 === "string"){
-if(!pattern5.test(data62)){
-const err150 = {instancePath:instancePath+"/spec/expose/resources/requests/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\"",schema:"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties,data:data62};
+const err150 = {instancePath:instancePath+"/spec/expose/resources/requests/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties.type},message:"must be integer,string",schema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties,data:data62};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1877,16 +1876,27 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err151 = {instancePath:instancePath+"/spec/expose/resources/requests",schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests,data:data61};
+if(typeof data62 === "string"){
+if(!pattern5.test(data62)){
+const err151 = {instancePath:instancePath+"/spec/expose/resources/requests/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\"",schema:"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.additionalProperties,data:data62};
 if(vErrors === null){
 vErrors = [err151];
 }
 else {
 vErrors.push(err151);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/spec/expose/resources/requests",schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.properties.requests.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.requests,data:data61};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
 }
 errors++;
 }
@@ -1897,18 +1907,7 @@ if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
 for(const key19 in data63){
 let data64 = data63[key19];
 if((!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))) && (typeof data64 !== "string")){
-const err152 = {instancePath:instancePath+"/spec/expose/resources/limits/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties.type},message:"must be integer,string",schema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties,data:data64};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
-if(typeof data64 === "string"){
-if(!pattern5.test(data64)){
-const err153 = {instancePath:instancePath+"/spec/expose/resources/limits/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\"",schema:"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties,data:data64};
+const err153 = {instancePath:instancePath+"/spec/expose/resources/limits/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties.type},message:"must be integer,string",schema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1917,11 +1916,9 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err154 = {instancePath:instancePath+"/spec/expose/resources/limits",schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits,data:data63};
+if(typeof data64 === "string"){
+if(!pattern5.test(data64)){
+const err154 = {instancePath:instancePath+"/spec/expose/resources/limits/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\"",schema:"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1932,8 +1929,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err155 = {instancePath:instancePath+"/spec/expose/resources",schemaPath:"#/properties/spec/properties/expose/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources,data:data60};
+const err155 = {instancePath:instancePath+"/spec/expose/resources/limits",schemaPath:"#/properties/spec/properties/expose/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.properties.limits.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources.properties.limits,data:data63};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1943,10 +1941,9 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data44.serviceType !== undefined){
-let data65 = data44.serviceType;
-if(typeof data65 !== "string"){
-const err156 = {instancePath:instancePath+"/spec/expose/serviceType",schemaPath:"#/properties/spec/properties/expose/properties/serviceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.serviceType.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceType,data:data65};
+}
+else {
+const err156 = {instancePath:instancePath+"/spec/expose/resources",schemaPath:"#/properties/spec/properties/expose/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.resources.type,parentSchema:schema11.properties.spec.properties.expose.properties.resources,data:data60};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1955,8 +1952,11 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(!(((data65 === "LoadBalancer") || (data65 === "NodePort")) || (data65 === "ClusterIP"))){
-const err157 = {instancePath:instancePath+"/spec/expose/serviceType",schemaPath:"#/properties/spec/properties/expose/properties/serviceType/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.serviceType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.expose.properties.serviceType.enum,parentSchema:schema11.properties.spec.properties.expose.properties.serviceType,data:data65};
+}
+if(data44.serviceType !== undefined){
+let data65 = data44.serviceType;
+if(typeof data65 !== "string"){
+const err157 = {instancePath:instancePath+"/spec/expose/serviceType",schemaPath:"#/properties/spec/properties/expose/properties/serviceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.serviceType.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceType,data:data65};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1965,12 +1965,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-if(data44.serviceAnnotations !== undefined){
-let data66 = data44.serviceAnnotations;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(Object.keys(data66).length > 64){
-const err158 = {instancePath:instancePath+"/spec/expose/serviceAnnotations",schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations,data:data66};
+if(!(((data65 === "LoadBalancer") || (data65 === "NodePort")) || (data65 === "ClusterIP"))){
+const err158 = {instancePath:instancePath+"/spec/expose/serviceType",schemaPath:"#/properties/spec/properties/expose/properties/serviceType/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.expose.properties.serviceType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.expose.properties.serviceType.enum,parentSchema:schema11.properties.spec.properties.expose.properties.serviceType,data:data65};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1979,11 +1975,12 @@ vErrors.push(err158);
 }
 errors++;
 }
-for(const key20 in data66){
-let data67 = data66[key20];
-if(typeof data67 === "string"){
-if(func2(data67) > 4096){
-const err159 = {instancePath:instancePath+"/spec/expose/serviceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters",schema:4096,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties,data:data67};
+}
+if(data44.serviceAnnotations !== undefined){
+let data66 = data44.serviceAnnotations;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(Object.keys(data66).length > 64){
+const err159 = {instancePath:instancePath+"/spec/expose/serviceAnnotations",schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/maxProperties",keyword:"maxProperties",params:{limit: 64},message:"must NOT have more than 64 properties",schema:64,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations,data:data66};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1992,9 +1989,11 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-else {
-const err160 = {instancePath:instancePath+"/spec/expose/serviceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties,data:data67};
+for(const key20 in data66){
+let data67 = data66[key20];
+if(typeof data67 === "string"){
+if(func2(data67) > 4096){
+const err160 = {instancePath:instancePath+"/spec/expose/serviceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters",schema:4096,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2004,9 +2003,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-}
 else {
-const err161 = {instancePath:instancePath+"/spec/expose/serviceAnnotations",schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations,data:data66};
+const err161 = {instancePath:instancePath+"/spec/expose/serviceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2018,7 +2016,7 @@ errors++;
 }
 }
 else {
-const err162 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.type,parentSchema:schema11.properties.spec.properties.expose,data:data44};
+const err162 = {instancePath:instancePath+"/spec/expose/serviceAnnotations",schemaPath:"#/properties/spec/properties/expose/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.properties.serviceAnnotations.type,parentSchema:schema11.properties.spec.properties.expose.properties.serviceAnnotations,data:data66};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2028,12 +2026,9 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data9.rollout !== undefined){
-let data68 = data9.rollout;
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-for(const key21 in data68){
-if(!(((key21 === "strategy") || (key21 === "podReadyTimeout")) || (key21 === "drainTimeout"))){
-const err163 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.rollout,data:data68};
+}
+else {
+const err163 = {instancePath:instancePath+"/spec/expose",schemaPath:"#/properties/spec/properties/expose/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.expose.type,parentSchema:schema11.properties.spec.properties.expose,data:data44};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2043,10 +2038,12 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data68.strategy !== undefined){
-let data69 = data68.strategy;
-if(typeof data69 !== "string"){
-const err164 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.strategy.type,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data69};
+if(data9.rollout !== undefined){
+let data68 = data9.rollout;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key21 in data68){
+if(!(((key21 === "strategy") || (key21 === "podReadyTimeout")) || (key21 === "drainTimeout"))){
+const err164 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.rollout,data:data68};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2055,8 +2052,11 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(!((data69 === "DetachReattach") || (data69 === "Offline"))){
-const err165 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollout.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.rollout.properties.strategy.enum,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data69};
+}
+if(data68.strategy !== undefined){
+let data69 = data68.strategy;
+if(typeof data69 !== "string"){
+const err165 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.strategy.type,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data69};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2065,12 +2065,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-if(data68.podReadyTimeout !== undefined){
-let data70 = data68.podReadyTimeout;
-if(typeof data70 === "string"){
-if(func2(data70) > 32){
-const err166 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
+if(!((data69 === "DetachReattach") || (data69 === "Offline"))){
+const err166 = {instancePath:instancePath+"/spec/rollout/strategy",schemaPath:"#/properties/spec/properties/rollout/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollout.properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.rollout.properties.strategy.enum,parentSchema:schema11.properties.spec.properties.rollout.properties.strategy,data:data69};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2079,8 +2075,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(!pattern25.test(data70)){
-const err167 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
+}
+if(data68.podReadyTimeout !== undefined){
+let data70 = data68.podReadyTimeout;
+if(typeof data70 === "string"){
+if(func2(data70) > 32){
+const err167 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2089,9 +2089,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-else {
-const err168 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
+if(!pattern25.test(data70)){
+const err168 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2101,11 +2100,8 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data68.drainTimeout !== undefined){
-let data71 = data68.drainTimeout;
-if(typeof data71 === "string"){
-if(func2(data71) > 32){
-const err169 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
+else {
+const err169 = {instancePath:instancePath+"/spec/rollout/podReadyTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/podReadyTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.podReadyTimeout,data:data70};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2114,8 +2110,12 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(!pattern25.test(data71)){
-const err170 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
+}
+if(data68.drainTimeout !== undefined){
+let data71 = data68.drainTimeout;
+if(typeof data71 === "string"){
+if(func2(data71) > 32){
+const err170 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters",schema:32,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2124,9 +2124,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.drainTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
+if(!pattern25.test(data71)){
+const err171 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2136,9 +2135,8 @@ vErrors.push(err171);
 errors++;
 }
 }
-}
 else {
-const err172 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.rollout.type,parentSchema:schema11.properties.spec.properties.rollout,data:data68};
+const err172 = {instancePath:instancePath+"/spec/rollout/drainTimeout",schemaPath:"#/properties/spec/properties/rollout/properties/drainTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollout.properties.drainTimeout.type,parentSchema:schema11.properties.spec.properties.rollout.properties.drainTimeout,data:data71};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2148,12 +2146,9 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data9.nodeApi !== undefined){
-let data72 = data9.nodeApi;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key22 in data72){
-if(!(key22 === "basicAuth")){
-const err173 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi,data:data72};
+}
+else {
+const err173 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/properties/spec/properties/rollout/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.rollout.type,parentSchema:schema11.properties.spec.properties.rollout,data:data68};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2163,11 +2158,12 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data72.basicAuth !== undefined){
-let data73 = data72.basicAuth;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.secretRef === undefined){
-const err174 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
+if(data9.nodeApi !== undefined){
+let data72 = data9.nodeApi;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key22 in data72){
+if(!(key22 === "basicAuth")){
+const err174 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi,data:data72};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2176,9 +2172,12 @@ vErrors.push(err174);
 }
 errors++;
 }
-for(const key23 in data73){
-if(!(key23 === "secretRef")){
-const err175 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
+}
+if(data72.basicAuth !== undefined){
+let data73 = data72.basicAuth;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.secretRef === undefined){
+const err175 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2187,12 +2186,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-if(data73.secretRef !== undefined){
-let data74 = data73.secretRef;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-if(data74.name === undefined){
-const err176 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
+for(const key23 in data73){
+if(!(key23 === "secretRef")){
+const err176 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2201,9 +2197,12 @@ vErrors.push(err176);
 }
 errors++;
 }
-for(const key24 in data74){
-if(!(((key24 === "name") || (key24 === "usernameKey")) || (key24 === "passwordKey"))){
-const err177 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
+}
+if(data73.secretRef !== undefined){
+let data74 = data73.secretRef;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.name === undefined){
+const err177 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.required,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2212,12 +2211,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data74.name !== undefined){
-let data75 = data74.name;
-if(typeof data75 === "string"){
-if(func2(data75) > 253){
-const err178 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
+for(const key24 in data74){
+if(!(((key24 === "name") || (key24 === "usernameKey")) || (key24 === "passwordKey"))){
+const err178 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2226,8 +2222,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(func2(data75) < 1){
-const err179 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
+}
+if(data74.name !== undefined){
+let data75 = data74.name;
+if(typeof data75 === "string"){
+if(func2(data75) > 253){
+const err179 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2236,8 +2236,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(!pattern12.test(data75)){
-const err180 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
+if(func2(data75) < 1){
+const err180 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2246,9 +2246,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
+if(!pattern12.test(data75)){
+const err181 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2258,11 +2257,8 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data74.usernameKey !== undefined){
-let data76 = data74.usernameKey;
-if(typeof data76 === "string"){
-if(func2(data76) > 253){
-const err182 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
+else {
+const err182 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/name",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.name,data:data75};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2271,8 +2267,12 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(!pattern13.test(data76)){
-const err183 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
+}
+if(data74.usernameKey !== undefined){
+let data76 = data74.usernameKey;
+if(typeof data76 === "string"){
+if(func2(data76) > 253){
+const err183 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2281,9 +2281,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-else {
-const err184 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
+if(!pattern13.test(data76)){
+const err184 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2293,11 +2292,8 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data74.passwordKey !== undefined){
-let data77 = data74.passwordKey;
-if(typeof data77 === "string"){
-if(func2(data77) > 253){
-const err185 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
+else {
+const err185 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/usernameKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/usernameKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.usernameKey,data:data76};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2306,8 +2302,12 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(!pattern13.test(data77)){
-const err186 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
+}
+if(data74.passwordKey !== undefined){
+let data77 = data74.passwordKey;
+if(typeof data77 === "string"){
+if(func2(data77) > 253){
+const err186 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2316,9 +2316,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-}
-else {
-const err187 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
+if(!pattern13.test(data77)){
+const err187 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2328,9 +2327,8 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
 else {
-const err188 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
+const err188 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef/passwordKey",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/properties/passwordKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.properties.passwordKey,data:data77};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2342,7 +2340,7 @@ errors++;
 }
 }
 else {
-const err189 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
+const err189 = {instancePath:instancePath+"/spec/nodeApi/basicAuth/secretRef",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.properties.secretRef,data:data74};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2354,7 +2352,7 @@ errors++;
 }
 }
 else {
-const err190 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.type,parentSchema:schema11.properties.spec.properties.nodeApi,data:data72};
+const err190 = {instancePath:instancePath+"/spec/nodeApi/basicAuth",schemaPath:"#/properties/spec/properties/nodeApi/properties/basicAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.properties.basicAuth.type,parentSchema:schema11.properties.spec.properties.nodeApi.properties.basicAuth,data:data73};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2364,10 +2362,9 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data9.sections !== undefined){
-let data78 = data9.sections;
-if(!(data78 && typeof data78 == "object" && !Array.isArray(data78))){
-const err191 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.sections.type,parentSchema:schema11.properties.spec.properties.sections,data:data78};
+}
+else {
+const err191 = {instancePath:instancePath+"/spec/nodeApi",schemaPath:"#/properties/spec/properties/nodeApi/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.nodeApi.type,parentSchema:schema11.properties.spec.properties.nodeApi,data:data72};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2377,9 +2374,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-else {
-const err192 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.type,parentSchema:schema11.properties.spec,data:data9};
+if(data9.sections !== undefined){
+let data78 = data9.sections;
+if(!(data78 && typeof data78 == "object" && !Array.isArray(data78))){
+const err192 = {instancePath:instancePath+"/spec/sections",schemaPath:"#/properties/spec/properties/sections/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.sections.type,parentSchema:schema11.properties.spec.properties.sections,data:data78};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2389,10 +2387,9 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data79 = data.status;
-if(!(data79 && typeof data79 == "object" && !Array.isArray(data79))){
-const err193 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.status.type,parentSchema:schema11.properties.status,data:data79};
+}
+else {
+const err193 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.type,parentSchema:schema11.properties.spec,data:data9};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2402,14 +2399,27 @@ vErrors.push(err193);
 errors++;
 }
 }
-}
-else {
-const err194 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data.status !== undefined){
+let data79 = data.status;
+if(!(data79 && typeof data79 == "object" && !Array.isArray(data79))){
+const err194 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.status.type,parentSchema:schema11.properties.status,data:data79};
 if(vErrors === null){
 vErrors = [err194];
 }
 else {
 vErrors.push(err194);
+}
+errors++;
+}
+}
+}
+else {
+const err195 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
 }
 errors++;
 }

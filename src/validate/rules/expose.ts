@@ -16,8 +16,11 @@
  *   runs (image, replicas, resources, serviceType, serviceAnnotations) with a mode that runs
  *   none, ingressClassName without ingress-nginx, gateway without gateway-api. Usually a mode
  *   changed without its settings, or set on the wrong ChatService.
+ *
+ * The errors need no context: the CRD enforces them too, as CEL rules with these messages
+ * (src/api/schema/chatservice.ts exposeRules/specRules). A change here must be made there.
  */
-import { EXPOSE_MODES, RUN_LB_MODES } from '../../api/types.js';
+import { EXPOSE_MODES, GMS_COOKIES, NO_SOURCE_IP_AFFINITY, RUN_LB_MODES } from '../../api/types.js';
 import { hostProblem } from './deps.js';
 import type { Emit, ManifestObject } from '../model.js';
 import { field, isRecord } from '../model.js';
@@ -43,14 +46,10 @@ const P_COOKIE_NAME: Path = ['spec', 'expose', 'cookieName'];
 const P_REPLICAS: Path = ['spec', 'gms', 'replicas'];
 const P_HOST: Path = ['spec', 'expose', 'host'];
 
-/** Cookies GMS sets itself (src/lb/model.ts GMS_COOKIES; compared case-insensitively). */
-const GMS_COOKIES = ['BAYEUX_BROWSER', 'JSESSIONID'];
+/** Cookies GMS sets itself (compared case-insensitively). */
+const GMS_COOKIE_NAMES: readonly string[] = GMS_COOKIES;
 
-const NO_SOURCE_IP: Readonly<Record<string, string>> = {
-  apache: 'Apache mod_proxy_balancer has no client-address stickiness',
-  'gateway-api':
-    'Gateway API has no client-address session persistence (GEP-1619 covers cookies and headers)',
-};
+const NO_SOURCE_IP: Readonly<Record<string, string | undefined>> = NO_SOURCE_IP_AFFINITY;
 
 export function checkChatServiceExpose(cs: ManifestObject, emit: Emit): void {
   const expose = field(field(cs.data, 'spec'), 'expose');
@@ -91,7 +90,7 @@ export function checkChatServiceExpose(cs: ManifestObject, emit: Emit): void {
     });
   }
   const cookieName = expose.cookieName;
-  if (typeof cookieName === 'string' && GMS_COOKIES.includes(cookieName.toUpperCase())) {
+  if (typeof cookieName === 'string' && GMS_COOKIE_NAMES.includes(cookieName.toUpperCase())) {
     emit({
       rule: 'expose-mode',
       obj: cs,

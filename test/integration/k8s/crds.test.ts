@@ -1,6 +1,7 @@
 /**
  * The generated CRDs (crds/*.yaml, from src/api + src/catalog) on a real kube-apiserver:
- * structural schemas accepted, CEL rules enforced, status and scale subresources, printer
+ * structural schemas accepted, CEL rules enforced (those of the expose-mode rule worded as
+ * `gmsctl validate` words them), status and scale subresources, printer
  * columns, short names and the `gms` category, `kubectl explain` showing the catalog's
  * descriptions, and the examples: every file in examples/ passes a server-side dry-run and
  * every bad example the API server is meant to catch fails with a readable message.
@@ -12,6 +13,7 @@ import { ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { findOption } from '../../../src/catalog/index.js';
+import { validateTexts } from '../../../src/validate/index.js';
 import {
   REPO_ROOT,
   applyCrds,
@@ -364,6 +366,131 @@ describe('CEL and schema rules (server-side dry-run)', () => {
     );
   });
 
+  describe('expose-mode: its context-free error checks are CEL rules, worded as gmsctl words them', () => {
+    /** The error messages `gmsctl validate` (rule expose-mode) gives for `obj`. */
+    async function exposeModeErrors(obj: Obj): Promise<string[]> {
+      const r = await validateTexts([{ file: 'cs.json', text: JSON.stringify(obj) }]);
+      return r.diagnostics
+        .filter((d) => d.rule === 'expose-mode' && d.severity === 'error')
+        .map((d) => d.message);
+    }
+    const gms = (replicas: number) => ({
+      version: '8.5.219.03',
+      image: 'registry.example.com/gms:8.5.219.03',
+      replicas,
+    });
+    type Case = {
+      check: string;
+      bad: Record<string, unknown>[];
+      good: Record<string, unknown>[];
+      /** Where the API server reports it, as its error says. */
+      field: RegExp;
+    };
+    const cases: Case[] = [
+      {
+        check: 'mode gateway-api needs spec.expose.gateway',
+        bad: [{ expose: { mode: 'gateway-api', host: 'chat.example.com' } }],
+        good: [
+          { expose: { mode: 'gateway-api', gateway: { name: 'public-gw' } } },
+          { expose: { mode: 'haproxy', host: 'chat.example.com' } },
+        ],
+        field: /spec\.expose\.gateway: Required value: /,
+      },
+      {
+        check: 'affinity source-ip not with apache or gateway-api',
+        bad: [
+          { expose: { mode: 'apache', affinity: 'source-ip' } },
+          { expose: { mode: 'gateway-api', gateway: { name: 'gw' }, affinity: 'source-ip' } },
+        ],
+        good: [
+          { expose: { mode: 'apache', affinity: 'cookie' } },
+          { expose: { mode: 'gateway-api', gateway: { name: 'gw' }, affinity: 'cookie' } },
+          { expose: { mode: 'haproxy', affinity: 'source-ip' } },
+          { expose: { mode: 'ingress-nginx', affinity: 'source-ip' } },
+          { expose: { affinity: 'source-ip' } },
+        ],
+        field: /spec\.expose\.affinity: Invalid value: /,
+      },
+      {
+        check: 'cookieName not BAYEUX_BROWSER or JSESSIONID, any case, any mode',
+        bad: [
+          { expose: { mode: 'haproxy', cookieName: 'JSESSIONID' } },
+          { expose: { mode: 'nginx', cookieName: 'bayeux_browser' } },
+          { expose: { cookieName: 'JSessionId' } },
+        ],
+        good: [
+          { expose: { mode: 'haproxy', cookieName: 'GMSROUTE' } },
+          { expose: { mode: 'nginx', cookieName: 'JSESSIONID2' } },
+        ],
+        field: /spec\.expose\.cookieName: Invalid value: /,
+      },
+      {
+        check: 'spec.expose.host in lower case, any mode',
+        bad: [
+          { expose: { mode: 'ingress-nginx', host: 'Chat.Example.com' } },
+          { expose: { host: 'CHAT.example.com' } },
+        ],
+        good: [{ expose: { mode: 'ingress-nginx', host: 'chat.example.com' } }],
+        field: /spec\.expose\.host: Invalid value: /,
+      },
+      {
+        check: 'spec.gms.replicas 0 not with a load balancer the operator runs',
+        bad: ['nginx', 'haproxy', 'apache'].map((mode) => ({
+          gms: gms(0),
+          expose: { mode },
+        })),
+        good: [
+          { gms: gms(1), expose: { mode: 'nginx' } },
+          { gms: gms(0), expose: { mode: 'ingress-nginx' } },
+          { gms: gms(0), expose: { mode: 'none' } },
+          { gms: gms(0), expose: { host: 'chat.example.com' } },
+          { gms: gms(0) },
+        ],
+        field: /spec\.gms\.replicas: Invalid value: /,
+      },
+    ];
+
+    it.each(cases)('$check', async ({ bad, good, field }) => {
+      for (const spec of bad) {
+        const obj = chatService('expose', spec);
+        const gmsctl = await exposeModeErrors(obj);
+        expect(gmsctl, `gmsctl validate on ${JSON.stringify(spec)}`).toHaveLength(1);
+        const err = await expectRejected(obj, 'spec.', field);
+        // The API server says what gmsctl and the webhook say, word for word.
+        expect(err).toContain(gmsctl[0]);
+      }
+      for (const spec of good) {
+        const obj = chatService('expose', spec);
+        expect(await exposeModeErrors(obj), JSON.stringify(spec)).toEqual([]);
+        await expectAccepted(obj);
+      }
+    });
+
+    it('refuses kubectl scale --replicas=0 of a ChatService whose load balancer the operator runs', async () => {
+      const name = 'scaled-lb';
+      const inNs = ['chatservice', name, '-n', ns.name];
+      await kubectlOk(
+        ['apply', '-f', '-'],
+        JSON.stringify(chatService(name, { expose: { mode: 'haproxy' } })),
+      );
+      try {
+        // The scale subresource writes spec.gms.replicas: the spec's CEL rules apply to it.
+        const r = await kubectl(['scale', ...inNs, '--replicas=0']);
+        expect(r.code, r.stdout).not.toBe(0);
+        expect(r.stderr).toContain(
+          'spec.gms.replicas 0 leaves the load balancer of spec.expose.mode haproxy no GMS node to balance over',
+        );
+        // With mode none it may scale to zero.
+        const none = JSON.stringify({ spec: { expose: { mode: 'none' } } });
+        await kubectlOk(['patch', ...inNs, '--type=merge', '-p', none]);
+        await kubectlOk(['scale', ...inNs, '--replicas=0']);
+      } finally {
+        // (kubectl get gms below lists this namespace's objects)
+        await kubectlOk(['delete', ...inNs, '--ignore-not-found', '--wait']);
+      }
+    });
+  });
+
   it('rejects a missing required field with its path', async () => {
     const cs = chatService('nogms');
     delete (cs.spec as Record<string, unknown>).gms;
@@ -655,8 +782,9 @@ const API_SERVER_VERDICTS: Record<string, Verdict> = {
   },
   'version-gate': { verdict: 'accepts', why: 'depends on spec.gms.version' },
   'expose-mode': {
-    verdict: 'accepts',
-    why: 'a cross-field rule of spec.expose (mode vs gateway, affinity, cookieName) the CRD has no CEL rule for',
+    verdict: 'rejects',
+    message:
+      /spec\.expose\.gateway: Required value: spec\.expose\.mode gateway-api needs spec\.expose\.gateway\.name: the Gateway the HTTPRoute attaches to/,
   },
   'file-too-large': {
     verdict: 'accepts',

@@ -183,6 +183,44 @@ describe('CRDs', () => {
     );
   });
 
+  it('check the context-free expose-mode errors with CEL where self has the fields, not its warnings', () => {
+    const root = schemaOf(cs);
+    const rulesAt = (path: string) =>
+      (at(root, path)['x-kubernetes-validations'] as Node[]).map((r) => [r.rule, r.fieldPath]);
+    expect(rulesAt('spec.expose')).toEqual([
+      ["!has(self.mode) || self.mode != 'gateway-api' || has(self.gateway)", '.gateway'],
+      [
+        "!has(self.affinity) || self.affinity != 'source-ip' || !has(self.mode) || self.mode != 'apache'",
+        '.affinity',
+      ],
+      [
+        "!has(self.affinity) || self.affinity != 'source-ip' || !has(self.mode) || self.mode != 'gateway-api'",
+        '.affinity',
+      ],
+      ['!has(self.host) || self.host == self.host.lowerAscii()', '.host'],
+      [
+        "!has(self.cookieName) || !(self.cookieName.upperAscii() in ['BAYEUX_BROWSER', 'JSESSIONID'])",
+        '.cookieName',
+      ],
+    ]);
+    expect(rulesAt('spec')).toEqual([
+      [
+        "!has(self.expose) || !has(self.expose.mode) || !(self.expose.mode in ['nginx', 'haproxy', 'apache']) || !has(self.gms.replicas) || self.gms.replicas != 0",
+        '.gms.replicas',
+      ],
+    ]);
+    // the strings the rules read are bounded (estimated cost); mode and affinity are enums
+    expect(at(root, 'spec.expose.host').maxLength).toBe(253);
+    expect(at(root, 'spec.expose.cookieName').maxLength).toBe(64);
+    // a rule that quotes the value has a static fallback message too
+    for (const r of at(root, 'spec.expose')['x-kubernetes-validations'] as Node[])
+      expect(typeof r.message, String(r.rule)).toBe('string');
+    // the warnings (a setting of another mode) are not CEL rules
+    expect(JSON.stringify(at(root, 'spec.expose'))).not.toMatch(
+      /has\(self\.(image|ingressClassName|serviceType)\)/,
+    );
+  });
+
   it('bound every CEL-checked value (rule cost) and escape property names', () => {
     const problems: string[] = [];
     const walk = (n: Node, path: string) => {
