@@ -6,6 +6,7 @@ export type { Diagnostic, Severity, ValidationSummary } from './diagnostic.js';
 export { compareDiagnostics, countSeverities } from './diagnostic.js';
 export { validatePaths, validateTexts, type EngineOptions, type EngineResult } from './engine.js';
 export {
+  describeDiagnostic,
   validateObjects,
   type ObjectsInput,
   type SecretLike,

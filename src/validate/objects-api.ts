@@ -67,3 +67,18 @@ export function validateObjects(
 }
 
 export type { ManifestObject, SecretObject };
+
+/**
+ * One diagnostic for kubectl or a condition: `path: message [rule]`, without the path when the
+ * message already starts with it (most do: gmsctl prints them after file:line:col, no path),
+ * e.g. `spec.push.providers names PushProvider fcmprod, ...` for path spec.push.providers[0].
+ */
+export function describeDiagnostic(d: Diagnostic): string {
+  const path = d.path;
+  const said =
+    path !== undefined &&
+    [path, path.replace(/\[\d+\]$/, '')].some(
+      (p) => d.message.startsWith(`${p} `) || d.message.startsWith(`${p}:`),
+    );
+  return `${path && !said ? `${path}: ` : ''}${d.message} [${d.rule}]`;
+}

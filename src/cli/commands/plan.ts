@@ -24,6 +24,8 @@ import {
   type EngineResult,
   type ValidationModel,
 } from '../../validate/index.js';
+import { providerNames } from '../../operator/controllers/references.js';
+import { sameNamespace } from '../../validate/model.js';
 import { UsageError, type CommandModule } from '../command.js';
 import { useColor, writeReport } from './output.js';
 
@@ -37,8 +39,7 @@ export function sidesOf(model: ValidationModel): Map<string, PlanSide> {
   const out = new Map<string, PlanSide>();
   for (const obj of model.chatServices) {
     const cs = obj.data as unknown as ChatService;
-    const sameNs = (ns: string | undefined) =>
-      ns === undefined || obj.namespace === undefined || ns === obj.namespace;
+    const sameNs = (ns: string | undefined) => sameNamespace(ns, obj.namespace);
     const providers = model.pushProviders
       .filter((p) => sameNs(p.namespace))
       .map((p) => p.data as unknown as PushProvider);
@@ -69,18 +70,9 @@ export function sidesOf(model: ValidationModel): Map<string, PlanSide> {
 export function missingProviderNotes(model: ValidationModel, side: string): string[] {
   const notes = new Set<string>();
   for (const obj of model.chatServices) {
-    const push = (obj.data as unknown as ChatService).spec?.push;
-    const named = [
-      ...(push?.providers ?? []),
-      ...(push?.defaultProvider ? [push.defaultProvider] : []),
-    ];
-    for (const name of named) {
+    for (const name of providerNames(obj.data as unknown as ChatService)) {
       const held = model.pushProviders.some(
-        (p) =>
-          p.name === name &&
-          (p.namespace === undefined ||
-            obj.namespace === undefined ||
-            p.namespace === obj.namespace),
+        (p) => p.name === name && sameNamespace(p.namespace, obj.namespace),
       );
       if (!held)
         notes.add(

@@ -186,16 +186,7 @@ export class GmsChatClient extends EventEmitter {
       if (this.handshakes > 1) {
         // The old CometD session is gone: an operation still waiting for its notification
         // will not get it (if the server did it, its event comes with the resume below).
-        const p = this.pending;
-        if (p) {
-          this.pending = undefined;
-          clearTimeout(p.timer);
-          p.reject(
-            new ChatClientError(
-              `${p.operation}: the CometD session was lost before its notification arrived`,
-            ),
-          );
-        }
+        this.failPending('the CometD session was lost before its notification arrived');
         // A new CometD session (server restarted, node OFFLINE, network): resume the chat.
         if ((this.options.autoResume ?? true) && this.secureKey && !this.chatEnded)
           void this.autoResume(this.handshakes);
@@ -253,16 +244,9 @@ export class GmsChatClient extends EventEmitter {
             // Notifications that came while the subscription was missing were dropped: an
             // operation still waiting for one will not get it (fail it now, so a resume that
             // waits retries at once), and the chat resumes from the last processed event.
-            const p = this.pending;
-            if (p) {
-              this.pending = undefined;
-              clearTimeout(p.timer);
-              p.reject(
-                new ChatClientError(
-                  `${p.operation}: its notification was lost while the channel subscription was missing`,
-                ),
-              );
-            }
+            this.failPending(
+              'its notification was lost while the channel subscription was missing',
+            );
             if ((this.options.autoResume ?? true) && this.secureKey)
               void this.autoResume(generation);
           }
@@ -427,6 +411,15 @@ export class GmsChatClient extends EventEmitter {
     } finally {
       if (this.resuming === generation) this.resuming = undefined;
     }
+  }
+
+  /** Fails the operation waiting for its notification, if any, saying why it will not come. */
+  private failPending(why: string): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    clearTimeout(p.timer);
+    p.reject(new ChatClientError(`${p.operation}: ${why}`));
   }
 
   /** The handshake generation whose automatic resume loop is running. */

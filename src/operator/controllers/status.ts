@@ -9,7 +9,7 @@ import { channelOf, serviceNameOf } from '../../api/types.js';
 import { ANNOTATION_STATIC_HASH, cometdUrl } from '../../manifests/index.js';
 import type { Diagnostic } from '../../validate/index.js';
 import { rolloutConditions } from '../rollout/conditions.js';
-import { describeDiagnostic } from '../webhook/admission.js';
+import { describeDiagnostic } from '../../validate/index.js';
 import type { ConditionInput } from '../runtime/conditions.js';
 import { setCondition } from '../runtime/conditions.js';
 import type { KubeObject } from '../runtime/kube/types.js';

@@ -231,46 +231,47 @@ export class Informer<T extends KubeObject> {
         this.opts.observer?.watchEnded?.(this.resource, undefined, 0);
       } catch (err) {
         if (signal.aborted) break;
+        // Routine on a quiet resource, not a failure: kube-apiserver sends a watcher a
+        // bookmark only once its watch cache has seen a newer resourceVersion
+        // (k8s.io/apiserver pkg/storage/cacher, cacheWatcher.process), and on a resource
+        // nobody writes that waits for etcd's progress notifications, which may come every
+        // few minutes (measured here: the first bookmark of a quiet watch after ~2 min).
+        // The watch resumes from the same resourceVersion (no relist) after a short jitter,
+        // counted (watch restarts, reason "stalled") and logged at debug only.
+        const quiet = err instanceof WatchStalledError;
         if (isGone(err)) {
           // The resourceVersion fell out of the etcd compaction window: start over from a
           // fresh list. A short jittered pause keeps many informers from relisting at once.
           this.resourceVersion = '';
           this.opts.observer?.relist?.(this.resource, 'expired');
           delay = Math.round(this.random() * 1000);
-        } else if (err instanceof WatchStalledError) {
-          // Routine on a quiet resource, not a failure: kube-apiserver sends a watcher a
-          // bookmark only once its watch cache has seen a newer resourceVersion
-          // (k8s.io/apiserver pkg/storage/cacher, cacheWatcher.process), and on a resource
-          // nobody writes that waits for etcd's progress notifications, which may come every
-          // few minutes (measured here: the first bookmark of a quiet watch after ~2 min).
-          // The watch resumes from the same resourceVersion (no relist), after a short jitter;
-          // the restart is counted (watch restarts, reason "stalled"), logged at debug only.
-          delay = Math.round(this.random() * 1000);
+        } else if (quiet) {
           this.backoff.reset();
-          this.opts.observer?.watchEnded?.(this.resource, err, delay);
-          this.opts.logger?.debug(
-            { resource: this.resource, resourceVersion: this.resourceVersion, retryInMs: delay },
-            're-watching a watch that was quiet for the stall bound',
-          );
-          await this.sleepOrStop(delay, signal);
-          continue;
+          delay = Math.round(this.random() * 1000);
         } else {
           delay = this.backoff.next();
         }
         this.opts.observer?.watchEnded?.(this.resource, err, delay);
-        this.opts.logger?.warn(
-          { resource: this.resource, err: errorMessage(err), retryInMs: delay },
-          'list/watch failed; retrying',
-        );
+        if (quiet) {
+          this.opts.logger?.debug(
+            { resource: this.resource, resourceVersion: this.resourceVersion, retryInMs: delay },
+            're-watching a watch that was quiet for the stall bound',
+          );
+        } else {
+          this.opts.logger?.warn(
+            { resource: this.resource, err: errorMessage(err), retryInMs: delay },
+            'list/watch failed; retrying',
+          );
+        }
       }
-      await this.sleepOrStop(delay, signal);
+      if (delay > 0) {
+        try {
+          await this.clock.sleep(delay, signal);
+        } catch {
+          break;
+        }
+      }
     }
-  }
-
-  /** Waits before the next list/watch; returns early (the loop then ends) when stopped. */
-  private async sleepOrStop(delay: number, signal: AbortSignal): Promise<void> {
-    if (delay <= 0) return;
-    await this.clock.sleep(delay, signal).catch(() => undefined);
   }
 
   private async listAndReplace(signal: AbortSignal): Promise<void> {

@@ -11,7 +11,7 @@
  */
 import type { ChatService, PushProvider } from '../../api/types.js';
 import type { Diagnostic } from '../../validate/index.js';
-import { validateObjects } from '../../validate/index.js';
+import { describeDiagnostic, validateObjects } from '../../validate/index.js';
 
 export interface AdmissionRequest {
   uid: string;
@@ -38,21 +38,6 @@ export interface AdmissionResponse {
 
 const MAX_LISTED = 20;
 const MAX_WARNING = 256;
-
-/**
- * One diagnostic for kubectl or a condition: `path: message [rule]`, without the path when the
- * message already starts with it (most do: gmsctl prints them after file:line:col, no path),
- * e.g. `spec.push.providers names PushProvider fcmprod, ...` for path spec.push.providers[0].
- */
-export function describeDiagnostic(d: Diagnostic): string {
-  const path = (d as Diagnostic & { path?: string }).path;
-  const said =
-    path !== undefined &&
-    [path, path.replace(/\[\d+\]$/, '')].some(
-      (p) => d.message.startsWith(`${p} `) || d.message.startsWith(`${p}:`),
-    );
-  return `${path && !said ? `${path}: ` : ''}${d.message} [${d.rule}]`;
-}
 
 export function review(
   req: AdmissionRequest,

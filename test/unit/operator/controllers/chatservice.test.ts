@@ -5,16 +5,13 @@
  * test/integration/k8s/operator.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Caches } from '../../../../src/operator/caches.js';
-import {
-  ChatServiceReconciler,
-  KEEP_PREVIOUS_CONFIGS,
-} from '../../../../src/operator/controllers/chatservice.js';
+import type { Caches } from '../../../../src/operator/caches.js';
+import { KEEP_PREVIOUS_CONFIGS } from '../../../../src/operator/controllers/chatservice.js';
 import { RESOURCES } from '../../../../src/operator/runtime/kube/resources.js';
 import type { KubeObject } from '../../../../src/operator/runtime/kube/types.js';
 import type * as Manifests from '../../../../src/manifests/index.js';
-import { FakeKube } from '../fakes/fake-kube.js';
-import { flush } from '../fakes/fake-clock.js';
+import type { FakeKube } from '../fakes/fake-kube.js';
+import { startReconciler } from '../fakes/reconciler-harness.js';
 
 // desiredState passes through unless a test makes it refuse (as a renderer does on a spec the
 // validator let through).
@@ -58,29 +55,9 @@ function chatService(
 }
 
 async function setup() {
-  const kube = new FakeKube();
-  caches = new Caches({ client: kube, namespaces: [NS], resyncPeriodMs: 0, httpRoutes: false });
-  caches.start();
-  await Promise.all(
-    [caches.chatServices, caches.configMaps, caches.secrets, caches.pods].map((c) =>
-      Promise.all(c.informers.map((i) => i.waitForSync())),
-    ),
-  );
-  let t = Date.UTC(2026, 10, 30, 12);
-  const reconciler = new ChatServiceReconciler({
-    client: kube,
-    caches,
-    clock: { now: () => (t += 1000), after: () => ({ cancel() {} }), sleep: async () => {} },
-  });
-  const reconcile = async () => {
-    await flush();
-    await reconciler.reconcile(
-      { key: `${NS}/support`, namespace: NS, name: 'support' },
-      { signal: new AbortController().signal, logger: undefined },
-    );
-    await flush();
-  };
-  return { kube, reconcile };
+  const h = await startReconciler(NS, 'support');
+  caches = h.caches;
+  return { kube: h.kube, reconcile: h.reconcile };
 }
 
 const staticConfigMaps = (kube: FakeKube) =>

@@ -6,13 +6,12 @@
  * test/integration/k8s/operator-lb.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Caches } from '../../../../src/operator/caches.js';
-import { ChatServiceReconciler } from '../../../../src/operator/controllers/chatservice.js';
+import type { Caches } from '../../../../src/operator/caches.js';
 import { ANNOTATION_LB_TLS_HASH } from '../../../../src/manifests/index.js';
 import { RESOURCES } from '../../../../src/operator/runtime/kube/resources.js';
 import type { KubeObject } from '../../../../src/operator/runtime/kube/types.js';
-import { FakeKube } from '../fakes/fake-kube.js';
-import { flush } from '../fakes/fake-clock.js';
+import type { FakeKube } from '../fakes/fake-kube.js';
+import { startReconciler } from '../fakes/reconciler-harness.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
@@ -42,28 +41,9 @@ function chatService(expose: Record<string, unknown>, replicas = 2): KubeObject 
 }
 
 async function setup() {
-  const kube = new FakeKube();
-  caches = new Caches({ client: kube, namespaces: [NS], resyncPeriodMs: 0, httpRoutes: false });
-  caches.start();
-  await Promise.all(
-    [caches.chatServices, caches.configMaps, caches.secrets, caches.pods, caches.deployments].map(
-      (c) => Promise.all(c.informers.map((i) => i.waitForSync())),
-    ),
-  );
-  let t = Date.UTC(2026, 10, 30, 12);
-  const reconciler = new ChatServiceReconciler({
-    client: kube,
-    caches,
-    clock: { now: () => (t += 1000), after: () => ({ cancel() {} }), sleep: async () => {} },
-  });
-  const reconcile = async () => {
-    await flush();
-    await reconciler.reconcile(
-      { key: `${NS}/support`, namespace: NS, name: 'support' },
-      { signal: new AbortController().signal, logger: undefined },
-    );
-    await flush();
-  };
+  const h = await startReconciler(NS, 'support');
+  caches = h.caches;
+  const { kube, reconcile } = h;
   const names = (kind: string) =>
     [...kube.objects.values()]
       .filter((o) => o.kind === kind)

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PushProvider } from '../../../../src/api/types.js';
-import { describeDiagnostic, review } from '../../../../src/operator/webhook/admission.js';
+import { review } from '../../../../src/operator/webhook/admission.js';
+import { describeDiagnostic } from '../../../../src/validate/index.js';
 import {
   coversHosts,
   createCa,
